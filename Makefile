@@ -1,0 +1,65 @@
+# Tilmeld. `make run` and `make test` work on a fresh machine with Python 3.11+.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+PYTEST_ARGS ?=
+
+export DJANGO_SETTINGS_MODULE ?= tilmeld.settings
+
+.PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush clean
+
+$(STAMP): pyproject.toml requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $(STAMP)
+
+install: $(STAMP) compile-messages
+
+compile-messages: $(STAMP)
+	cd tilmeld && ../$(BIN)/python ../manage.py compilemessages --verbosity 0
+
+migrate: install
+	DJANGO_DEBUG=1 $(BIN)/tilmeld migrate --noinput --verbosity 0
+
+demo: migrate
+	DJANGO_DEBUG=1 $(BIN)/tilmeld load_demo
+
+# Serves the demo at http://$(HOST):$(PORT) with SQLite and a background worker for mail.
+run: demo
+	@echo ""
+	@echo "  Tilmeld runs at http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/admin/)"
+	@echo "  Mails are printed here on the console."
+	@echo ""
+	@DJANGO_DEBUG=1 $(BIN)/tilmeld db_worker --interval 1 & worker=$$!; \
+	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	DJANGO_DEBUG=1 $(BIN)/tilmeld runserver $(HOST):$(PORT)
+
+worker: install
+	$(BIN)/tilmeld db_worker
+
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	DJANGO_DEBUG=0 $(BIN)/tilmeld makemigrations --check --dry-run --verbosity 1
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+fmt: install
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+messages: install
+	cd tilmeld && ../$(BIN)/python ../manage.py makemessages -l da -l en --no-obsolete --add-location file --ignore 'static/*'
+
+bench: install
+	$(BIN)/python -m bench.pages
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

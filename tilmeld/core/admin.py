@@ -1,0 +1,32 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from tilmeld.core.models import Page, SiteSettings
+
+admin.site.site_header = _("Tilmeld administration")
+admin.site.site_title = _("Tilmeld")
+admin.site.index_title = _("Events, news and registrations")
+
+
+@admin.register(SiteSettings)
+class SiteSettingsAdmin(TranslationAdmin):
+    fieldsets = [
+        (None, {"fields": ["name", "logo", "contact_email", "phone"]}),
+        (_("Address and identity"), {"fields": ["address", "cvr"]}),
+        (_("Footer"), {"fields": ["footer_text"]}),
+    ]
+
+    def has_add_permission(self, request):
+        return not SiteSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Page)
+class PageAdmin(TranslationAdmin):
+    list_display = ["title", "slug", "in_footer", "position", "updated_at"]
+    list_editable = ["in_footer", "position"]
+    search_fields = ["title_da", "title_en", "body_da"]
+    prepopulated_fields = {"slug": ["title_da"]}

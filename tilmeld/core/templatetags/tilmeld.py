@@ -1,0 +1,59 @@
+import json
+
+from django import template
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from tilmeld.core import dates, markup
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def markdown(text):
+    return markup.render_markdown(text)
+
+
+@register.filter
+def teaser(text, words=30):
+    return markup.plain_teaser(text, int(words))
+
+
+@register.filter
+def clock(value):
+    return dates.clock(value) if value else ""
+
+
+@register.filter
+def datetime_text(value):
+    return dates.datetime_text(value) if value else ""
+
+
+@register.simple_tag
+def span(start, end=None):
+    return dates.span_text(start, end)
+
+
+@register.filter
+def json_ld(data):
+    """Structured data for search engines, safe inside a <script> element."""
+    text = json.dumps(data, ensure_ascii=False).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308
+
+
+@register.simple_tag(takes_context=True)
+def translated_url(context, language):
+    """The current page in another language, or that language's front page."""
+    from django.urls import translate_url
+    from django.utils.translation import override
+
+    request = context["request"]
+    url = translate_url(request.get_full_path(), language)
+    if url == request.get_full_path() and language != context.get("LANGUAGE_CODE"):
+        with override(language):
+            from django.urls import reverse
+
+            return reverse("home")
+    return url

@@ -1,0 +1,191 @@
+"""Loads (or refreshes) the demo content. Safe to run again: it updates what it made before."""
+
+import datetime as dt
+import os
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from tilmeld.core.models import Page, SiteSettings
+from tilmeld.demo import files, texts
+from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
+from tilmeld.news.models import Article
+
+STAFF_USER = "staff"
+TZ = dt.timezone(dt.timedelta(hours=2))  # Danish summer time, for the 2016 conference
+
+
+def _fields(prefix_values: dict, language: str) -> dict:
+    return {f"{key}_{language}": value for key, value in prefix_values.items()}
+
+
+class Command(BaseCommand):
+    help = "Load the demo association, its conference, news, pages and a staff login."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--password", default=os.environ.get("TILMELD_DEMO_PASSWORD", "tilmeld-demo"))
+
+    @transaction.atomic
+    def handle(self, *args, password, **options):
+        self.site()
+        organisations = self.organisations()
+        venues = self.venues()
+        self.events(organisations, venues)
+        self.news()
+        self.pages()
+        self.staff(password)
+
+    def site(self):
+        SiteSettings.objects.update_or_create(
+            pk=1,
+            defaults={
+                "name_da": texts.ASSOCIATION,
+                "name_en": "Danish Library Association",
+                "address": "Eksempelvej 1\n1000 København K",
+                "cvr": "12345678",
+                "contact_email": texts.CONTACT,
+                "phone": "33 25 09 35",
+                "footer_text_da": "Foreningen for folkebibliotekerne og deres kommuner.",
+                "footer_text_en": "The association of public libraries and their municipalities.",
+            },
+        )
+
+    def organisations(self) -> dict[str, Organisation]:
+        names = {
+            "db": (texts.ASSOCIATION, "https://www.db.dk/"),
+            "bcf": ("Bibliotekschefforeningen", ""),
+            "roskilde": ("Centralbiblioteket i Roskilde", ""),
+            "gentofte": ("Centralbiblioteket i Gentofte", ""),
+            "taarnby": ("Tårnby Kommune", ""),
+        }
+        result = {}
+        for key, (name, url) in names.items():
+            result[key], _ = Organisation.objects.update_or_create(name=name, defaults={"url": url})
+        if not result["bcf"].logo:
+            result["bcf"].logo.save("bcf.png", files.logo_png("BCF", (120, 40, 90)))
+        return result
+
+    def venues(self) -> dict[str, Venue]:
+        planet, _ = Venue.objects.update_or_create(
+            street="Jacob Fortlings Vej 1",
+            defaults={"name_da": "Den Blå Planet", "name_en": "The Blue Planet", "postcode": "2770", "city": "Kastrup"},
+        )
+        dokk1, _ = Venue.objects.update_or_create(
+            street="Hack Kampmanns Plads 2",
+            defaults={"name_da": "Dokk1", "name_en": "Dokk1", "postcode": "8000", "city": "Aarhus C"},
+        )
+        return {"planet": planet, "dokk1": dokk1}
+
+    def events(self, organisations, venues):
+        def at(day, hour, minute=0):
+            return dt.datetime(2016, 5, day, hour, minute, tzinfo=TZ)
+
+        conference, _ = Event.objects.update_or_create(
+            slug="konference-styrk-det-strategiske-samarbejde-i-kommunen",
+            defaults={
+                **_fields(texts.CONFERENCE_DA, "da"),
+                **_fields(texts.CONFERENCE_EN, "en"),
+                "starts_at": at(23, 9, 30),
+                "ends_at": at(23, 16),
+                "venue": venues["planet"],
+                "organiser": organisations["db"],
+                "contact_email": texts.CONTACT,
+                "registration_opens_at": dt.datetime(2016, 4, 18, 12, tzinfo=TZ),
+                "registration_closes_at": at(18, 12),
+                "binding_at": at(10, 0),
+                "is_published": True,
+                "published_at": dt.datetime(2016, 4, 18, 10, tzinfo=TZ),
+            },
+        )
+        CoOrganiser.objects.filter(event=conference).delete()
+        for position, key in enumerate(["bcf", "roskilde", "gentofte", "taarnby"]):
+            CoOrganiser.objects.create(event=conference, organisation=organisations[key], position=position)
+        if not conference.programme_file:
+            pdf = files.programme_pdf(
+                texts.CONFERENCE_DA["title"],
+                [("9.30", "Ankomst og morgenmad"), ("10.00", "Velkomst"), ("10.15", "Samskabelse i kommunen"),
+                 ("12.00", "Frokost"), ("13.00", "Workshops"), ("15.30", "Afrunding")],
+            )
+            conference.programme_file.save("program-2016.pdf", pdf)
+
+        now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+        start = (now + dt.timedelta(days=60)).replace(hour=9, minute=30)
+        upcoming, _ = Event.objects.update_or_create(
+            slug="fremtidens-folkebibliotek-demokonference",
+            defaults={
+                **_fields(texts.UPCOMING_DA, "da"),
+                **_fields(texts.UPCOMING_EN, "en"),
+                "starts_at": start,
+                "ends_at": start.replace(hour=16),
+                "venue": venues["dokk1"],
+                "organiser": organisations["db"],
+                "contact_email": texts.CONTACT,
+                "registration_opens_at": now - dt.timedelta(days=7),
+                "registration_closes_at": start - dt.timedelta(days=7),
+                "binding_at": start - dt.timedelta(days=14),
+                "is_published": True,
+                "published_at": now - dt.timedelta(days=8),
+            },
+        )
+        if not upcoming.image:
+            upcoming.image.save("fremtidens-bibliotek.png", files.banner_png("Fremtidens folkebibliotek", (11, 93, 107)))
+            upcoming.image_alt_da = "Grafisk banner med teksten Fremtidens folkebibliotek"
+            upcoming.image_alt_en = "Graphic banner reading Fremtidens folkebibliotek"
+            upcoming.save()
+        CoOrganiser.objects.get_or_create(event=upcoming, organisation=organisations["bcf"])
+
+        workshop_start = (now + dt.timedelta(days=90)).replace(hour=12, minute=30)
+        Event.objects.update_or_create(
+            slug="workshop-borgerinddragelse-i-praksis",
+            defaults={
+                **_fields(texts.WORKSHOP_DA, "da"),
+                **_fields(texts.WORKSHOP_EN, "en"),
+                "starts_at": workshop_start,
+                "ends_at": workshop_start.replace(hour=16),
+                "venue": venues["planet"],
+                "organiser": organisations["db"],
+                "registration_opens_at": now + dt.timedelta(days=10),
+                "registration_closes_at": workshop_start - dt.timedelta(days=3),
+                "is_published": True,
+                "published_at": now - dt.timedelta(days=2),
+            },
+        )
+
+    def news(self):
+        published = [dt.datetime(2022, 1, 10, 9, tzinfo=TZ), dt.datetime(2021, 12, 6, 14, tzinfo=TZ)]
+        for item, when in zip(texts.NEWS, published, strict=True):
+            article, _ = Article.objects.update_or_create(
+                slug=item["slug"],
+                defaults={
+                    "title_da": item["title_da"],
+                    "title_en": item["title_en"],
+                    "body_da": item["body_da"],
+                    "body_en": item["body_en"],
+                    "is_published": True,
+                    "published_at": when,
+                },
+            )
+            if item["image"] and not article.image:
+                article.image.save("nyt-website.png", files.banner_png("db.dk", (179, 64, 27)))
+                article.image_alt_da = "Grafik med teksten db.dk"
+                article.image_alt_en = "Graphic reading db.dk"
+                article.save()
+
+    def pages(self):
+        for position, item in enumerate(texts.PAGES):
+            Page.objects.update_or_create(
+                slug=item["slug"], defaults={**{k: v for k, v in item.items() if k != "slug"}, "position": position}
+            )
+
+    def staff(self, password):
+        user, _ = get_user_model().objects.get_or_create(
+            username=STAFF_USER, defaults={"email": "staff@example.org", "first_name": "Demo"}
+        )
+        user.is_staff = user.is_superuser = True
+        user.set_password(password)
+        user.save()
+        self.stdout.write(
+            self.style.SUCCESS(f"Staff login: user '{STAFF_USER}', password '{password}' at /admin/")
+        )

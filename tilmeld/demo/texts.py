@@ -1,0 +1,184 @@
+"""Demo content: the reference conference page of a Danish library association, and two fictional
+upcoming events. Danish first, English second."""
+
+ASSOCIATION = "Danmarks Biblioteksforening"
+CONTACT = "db@db.dk"
+
+CONFERENCE_DA = {
+    "title": "Konference: Styrk det strategiske samarbejde i kommunen",
+    "summary": (
+        "Den Blå Planet lægger rammer til en konference om tværkommunal samskabelse og "
+        "samarbejdsdreven innovation – og om hvad biblioteket betyder for kommunens "
+        "strategiske udvikling."
+    ),
+    "audience": (
+        "Konferencen henvender sig til alle politikere, forvaltninger, biblioteker og andre "
+        "institutioner, der ønsker at skærpe de kulturelle institutioners profil som opgaveløsere "
+        "på tværs af kommunale strategier, indsatser og politiske agendaer."
+    ),
+    "body": """\
+Den 23. maj 2016 lægger Den Blå Planet rammer til en konference, hvor der sættes fokus på
+tværkommunal samskabelse og samarbejdsdreven innovation. Temaet berører direkte og indirekte
+spørgsmålet om, hvad biblioteket i det hele taget er til for, og hvilken betydning biblioteket
+har for kommunens strategiske udvikling.
+
+De kulturelle institutioner skal skærpe deres profil i en kommunal virkelighed, hvor kravene til
+opgaveløsningen skifter med borgernes behov, kommunale strategier og politiske mål. Med
+udgangspunkt i biblioteket sætter vi på denne temadag fokus på det strategiske arbejde.
+**Samarbejdsdreven innovation**, **samskabelse** og **netværkssamarbejde** er nøglebegreber i den
+bevægelse, der sker i den offentlige sektor. Målet er bedre velfærdsløsninger og tilbud.
+
+Derfor er der stigende interesse for et mere sømløst samarbejde mellem forvaltninger og
+biblioteker om at udnytte de samlede ressourcer og kompetencer »klogere og smartere«.
+
+Programmet er bredt sammensat med kompetente oplægsholdere og byder på ny forskning, praktiske
+eksempler og perspektiver fra det politiske niveau, forvaltning, biblioteker og andre kommunale
+institutioner.
+""",
+}
+
+CONFERENCE_EN = {
+    "title": "Conference: Strengthening strategic cooperation in the municipality",
+    "summary": (
+        "The Blue Planet hosts a conference on co-creation across municipalities and "
+        "collaborative innovation – and on what the library means for the municipality's "
+        "strategic development."
+    ),
+    "audience": (
+        "The conference is for politicians, municipal administrations, libraries and other "
+        "institutions that want to sharpen the cultural institutions' profile as problem solvers "
+        "across municipal strategies, initiatives and political agendas."
+    ),
+    "body": """\
+On 23 May 2016 the Blue Planet aquarium hosts a conference on co-creation across municipalities
+and collaborative innovation: what is the library for, and what does it mean for the
+municipality's strategic development?
+
+The programme brings together research, practical examples and perspectives from politicians,
+administrations, libraries and other municipal institutions.
+""",
+}
+
+UPCOMING_DA = {
+    "title": "Fremtidens folkebibliotek – demokonference",
+    "summary": (
+        "En fiktiv konference, der viser tilmelding i Tilmeld: åben tilmelding, bindende dato og "
+        "deltagere fra kommunernes biblioteker."
+    ),
+    "audience": "Biblioteksledere, bibliotekarer, kulturchefer og kommunale konsulenter.",
+    "body": """\
+*Dette arrangement er opdigtet og findes kun som demoindhold.*
+
+Hvordan ser folkebiblioteket ud om ti år? Vi samler biblioteker, forvaltninger og forskere til en
+dag om læsning, demokrati og fællesskaber – med workshops om borgerinddragelse og digitale
+tilbud.
+""",
+}
+
+UPCOMING_EN = {
+    "title": "The public library of the future – demo conference",
+    "summary": (
+        "A fictional conference that shows registration in Tilmeld: open registration, a binding "
+        "date and participants from municipal libraries."
+    ),
+    "audience": "Library managers, librarians, heads of culture and municipal consultants.",
+    "body": """\
+*This event is invented and exists only as demo content.*
+
+What will the public library look like in ten years? Libraries, administrations and researchers
+meet for a day on reading, democracy and community.
+""",
+}
+
+WORKSHOP_DA = {
+    "title": "Workshop: Borgerinddragelse i praksis",
+    "summary": "En fiktiv halvdagsworkshop om metoder til borgerinddragelse på biblioteket.",
+    "audience": "Medarbejdere på folkebiblioteker, der planlægger arrangementer med borgerne.",
+    "body": "*Opdigtet demoarrangement.* Metoder, cases og øvelser til inddragelse af borgerne.",
+}
+
+WORKSHOP_EN = {
+    "title": "Workshop: Citizen involvement in practice",
+    "summary": "A fictional half-day workshop on methods for involving citizens at the library.",
+    "audience": "Public library staff who plan events with citizens.",
+    "body": "*Invented demo event.* Methods, cases and exercises for involving citizens.",
+}
+
+NEWS = [
+    {
+        "slug": "velkommen-til-det-nye-dbdk",
+        "title_da": "Velkommen til det nye db.dk",
+        "title_en": "Welcome to the new db.dk",
+        "body_da": """\
+Danmarks Biblioteksforenings hjemmeside har fået nyt udseende og en mere enkel struktur. Efter
+ca. 10 år med den gamle side har vi frisket designet op og ikke mindst ryddet op i indholdet.
+
+Arrangementer og tilmelding ligger nu samme sted, og nyhederne kan følges med RSS.
+""",
+        "body_en": """\
+The association's website has a new look and a simpler structure. After about ten years with the
+old site we have refreshed the design and, not least, tidied up the content.
+""",
+        "image": True,
+    },
+    {
+        "slug": "rammerne-paa-plads-for-kulturens-analyseinstitut",
+        "title_da": "Rammerne på plads for Kulturens Analyseinstitut",
+        "title_en": "Framework agreed for the Cultural Analysis Institute",
+        "body_da": """\
+Regeringen og aftalepartierne bag finansloven for 2022 er blevet enige om rammerne for et nyt
+Kulturens Analyseinstitut. Instituttet skal ligge i Roskilde og skal sørge for nye analyser af
+kulturens betydning – også for bibliotekerne.
+""",
+        "body_en": """\
+The government and the parties behind the 2022 Finance Act have agreed the framework for a new
+Cultural Analysis Institute, to be based in Roskilde.
+""",
+        "image": False,
+    },
+]
+
+PAGES = [
+    {
+        "slug": "privatlivspolitik",
+        "title_da": "Privatlivspolitik",
+        "title_en": "Privacy policy",
+        "body_da": """\
+Når du tilmelder dig et arrangement, behandler vi dit navn, din e-mail, din arbejdsplads og dine
+svar på arrangementets spørgsmål. Vi bruger oplysningerne til at afvikle arrangementet og
+sletter dem senest et år efter.
+
+Oplysninger om kost og helbred er frivillige og ses kun af arrangørerne.
+""",
+        "body_en": """\
+When you register for an event we process your name, e-mail, workplace and your answers to the
+event's questions. We use them to run the event and delete them at the latest one year after.
+""",
+    },
+    {
+        "slug": "tilmeldingsbetingelser",
+        "title_da": "Tilmeldingsbetingelser",
+        "title_en": "Registration terms",
+        "body_da": """\
+Du kan afmelde dig gratis indtil arrangementets bindende dato. Herefter er tilmeldingen bindende,
+men en kollega kan deltage i dit sted. Brug linket i din bekræftelse.
+""",
+        "body_en": """\
+You can cancel free of charge until the event's binding date. After that the registration is
+binding, but a colleague may attend in your place. Use the link in your confirmation.
+""",
+    },
+    {
+        "slug": "tilgaengelighedserklaering",
+        "title_da": "Tilgængelighedserklæring",
+        "title_en": "Accessibility statement",
+        "body_da": """\
+Vi ønsker, at alle kan bruge hjemmesiden. Siderne testes automatisk mod WCAG 2.1 niveau AA og
+kan bruges med tastatur og skærmlæser. Oplever du problemer, så skriv til os.
+""",
+        "body_en": """\
+We want everyone to be able to use this website. The pages are tested automatically against WCAG
+2.1 level AA and work with keyboard and screen readers. If you meet a problem, write to us.
+""",
+    },
+]

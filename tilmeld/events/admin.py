@@ -1,0 +1,51 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationAdmin
+
+from tilmeld.core.admin_mixins import PublicationStateFilter, PublishableAdminMixin
+from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
+
+
+class CoOrganiserInline(admin.TabularInline):
+    model = CoOrganiser
+    extra = 1
+    autocomplete_fields = ["organisation"]
+
+
+@admin.register(Event)
+class EventAdmin(PublishableAdminMixin, TranslationAdmin):
+    list_display = ["title", "starts_at", "venue", "state", "registration"]
+    list_filter = [PublicationStateFilter, "is_cancelled", "starts_at", "venue"]
+    list_select_related = ["venue"]
+    search_fields = ["title_da", "title_en", "summary_da", "venue__name_da"]
+    date_hierarchy = "starts_at"
+    prepopulated_fields = {"slug": ["title_da"]}
+    autocomplete_fields = ["venue", "organiser"]
+    inlines = [CoOrganiserInline]
+    fieldsets = [
+        (None, {"fields": ["title", "slug", "summary", "body", "audience"]}),
+        (_("Time and place"), {"fields": ["starts_at", "ends_at", "venue"]}),
+        (_("Organisers and contact"), {"fields": ["organiser", "contact_email"]}),
+        (
+            _("Registration"),
+            {"fields": ["registration_opens_at", "registration_closes_at", "binding_at"]},
+        ),
+        (_("Programme and image"), {"fields": ["programme_file", "image", "image_alt"]}),
+        (_("Publishing"), {"fields": ["is_published", "published_at", "byline", "is_cancelled"]}),
+    ]
+
+    @admin.display(description=_("registration"))
+    def registration(self, obj):
+        return obj.registration_state().label
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "url"]
+    search_fields = ["name"]
+
+
+@admin.register(Venue)
+class VenueAdmin(TranslationAdmin):
+    list_display = ["name", "street", "postcode", "city"]
+    search_fields = ["name_da", "name_en", "city"]

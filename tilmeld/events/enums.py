@@ -1,0 +1,12 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistrationState(models.TextChoices):
+    NONE = "none", _("No registration")
+    NOT_YET_OPEN = "not_yet_open", _("Registration not yet open")
+    OPEN = "open", _("Registration open")
+    FULL = "full", _("Full: waiting list")
+    SOLD_OUT = "sold_out", _("Sold out")
+    CLOSED = "closed", _("Registration closed")
+    CANCELLED = "cancelled", _("Event cancelled")

@@ -1,0 +1,40 @@
+"""Event files for download: pure functions returning bytes."""
+
+from django.utils import timezone
+from icalendar import Calendar
+from icalendar import Event as CalendarEvent
+
+from tilmeld.core.markup import plain_teaser
+from tilmeld.events.models import Event
+
+PRODID = "-//Tilmeld//Tilmeld//DA"
+
+
+def _calendar() -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    return calendar
+
+
+def _calendar_event(event: Event, *, url: str, uid_host: str) -> CalendarEvent:
+    item = CalendarEvent()
+    item.add("uid", f"event-{event.pk}@{uid_host}")
+    item.add("dtstamp", timezone.now())
+    item.add("dtstart", event.starts_at)
+    item.add("dtend", event.ends_at)
+    item.add("summary", event.title)
+    item.add("description", f"{plain_teaser(event.summary or event.body, 60)}\n\n{url}")
+    item.add("url", url)
+    if event.venue:
+        item.add("location", ", ".join(p for p in (event.venue.name, event.venue.address) if p))
+    item.add("status", "CANCELLED" if event.is_cancelled else "CONFIRMED")
+    return item
+
+
+def event_ics(event: Event, *, url: str, uid_host: str) -> bytes:
+    calendar = _calendar()
+    calendar.add("method", "PUBLISH")
+    calendar.add_component(_calendar_event(event, url=url, uid_host=uid_host))
+    return calendar.to_ical()

@@ -1,0 +1,20 @@
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from tilmeld.news import selectors
+
+PAGE_SIZE = 10
+
+
+def article_list(request):
+    page = Paginator(selectors.published_articles(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "news/article_list.html", {"page": page})
+
+
+def article_detail(request, slug):
+    article = selectors.article_for_page(slug, preview=request.user.is_staff)
+    if article is None:
+        raise Http404
+    context = {"article": article, "related": selectors.related_articles(article)}
+    return render(request, "news/article_detail.html", context)
