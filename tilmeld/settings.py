@@ -112,6 +112,7 @@ MODELTRANSLATION_FALLBACK_LANGUAGES = ("da",)
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "tilmeld" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("TILMELD_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 SERVE_MEDIA = env.bool("TILMELD_SERVE_MEDIA", default=True)

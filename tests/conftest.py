@@ -1,0 +1,16 @@
+import pytest
+from django.utils import translation
+
+from tests.factories import SiteSettingsFactory
+
+
+@pytest.fixture(autouse=True)
+def _danish_by_default():
+    """Each test starts in Danish, the site's default language."""
+    with translation.override("da"):
+        yield
+
+
+@pytest.fixture
+def site(db):
+    return SiteSettingsFactory()

@@ -1,0 +1,109 @@
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from tilmeld.core.models import Page, SiteSettings
+from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
+from tilmeld.news.models import Article
+
+
+class SiteSettingsFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SiteSettings
+        django_get_or_create = ("id",)
+
+    id = 1
+    name_da = "Danmarks Biblioteksforening"
+    name_en = "Danish Library Association"
+    contact_email = "db@example.org"
+    address = "Eksempelvej 1\n1000 København K"
+    cvr = "12345678"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.org")
+    password = factory.django.Password("secret-password")
+
+
+class StaffFactory(UserFactory):
+    is_staff = True
+    is_superuser = True
+
+
+class PageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Page
+
+    title_da = factory.Sequence(lambda n: f"Side {n}")
+    slug = factory.Sequence(lambda n: f"side-{n}")
+    body_da = "Tekst om siden."
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+
+    title_da = factory.Sequence(lambda n: f"Nyhed nummer {n}")
+    slug = factory.Sequence(lambda n: f"nyhed-{n}")
+    body_da = "Første afsnit af nyheden.\n\nAndet afsnit."
+    is_published = True
+    published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+
+
+class OrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Organisation
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Bibliotek {n}")
+
+
+class VenueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Venue
+
+    name_da = "Den Blå Planet"
+    street = "Jacob Fortlings Vej 1"
+    postcode = "2770"
+    city = "Kastrup"
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    """A published event 30 days ahead, 9.30–16.00, with registration open now."""
+
+    class Meta:
+        model = Event
+
+    title_da = factory.Sequence(lambda n: f"Konference {n}")
+    slug = factory.Sequence(lambda n: f"konference-{n}")
+    summary_da = "En dag om bibliotekernes samarbejde."
+    body_da = "Program og oplæg."
+    audience_da = "Biblioteker og forvaltninger."
+    starts_at = factory.LazyFunction(
+        lambda: timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
+        + dt.timedelta(days=30)
+    )
+    ends_at = factory.LazyAttribute(lambda e: e.starts_at.replace(hour=16, minute=0))
+    venue = factory.SubFactory(VenueFactory)
+    organiser = factory.SubFactory(OrganisationFactory, name="Danmarks Biblioteksforening")
+    contact_email = "tilmelding@example.org"
+    registration_opens_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+    registration_closes_at = factory.LazyAttribute(lambda e: e.starts_at - dt.timedelta(days=2))
+    is_published = True
+    published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=2))
+
+
+class CoOrganiserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CoOrganiser
+
+    event = factory.SubFactory(EventFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    position = factory.Sequence(int)
