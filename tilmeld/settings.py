@@ -30,6 +30,8 @@ INSTALLED_APPS = [
     "tilmeld.core",
     "tilmeld.news",
     "tilmeld.events",
+    "tilmeld.mail",
+    "tilmeld.registrations",
     "tilmeld.demo",
 ]
 
@@ -171,3 +173,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.server": {"level": "WARNING"}},
 }
+
+# Stable Message-IDs let receiving servers drop a duplicate if a retry ever resends a mail.
+MAIL_ID_DOMAIN = env.str("TILMELD_MAIL_ID_DOMAIN", default="tilmeld.local")

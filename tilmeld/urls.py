@@ -16,6 +16,7 @@ urlpatterns += i18n_patterns(
     path("", views.home, name="home"),
     path(_("news/"), include("tilmeld.news.urls")),
     path(_("events/"), include("tilmeld.events.urls")),
+    path("", include("tilmeld.registrations.urls")),
     path(_("pages/<slug:slug>/"), core_views.page_detail, name="page"),
     path("admin/", admin.site.urls),
     prefix_default_language=False,

@@ -87,8 +87,10 @@ class EventFactory(factory.django.DjangoModelFactory):
     body_da = "Program og oplæg."
     audience_da = "Biblioteker og forvaltninger."
     starts_at = factory.LazyFunction(
-        lambda: timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
-        + dt.timedelta(days=30)
+        lambda: (
+            timezone.localtime().replace(hour=9, minute=30, second=0, microsecond=0)
+            + dt.timedelta(days=30)
+        )
     )
     ends_at = factory.LazyAttribute(lambda e: e.starts_at.replace(hour=16, minute=0))
     venue = factory.SubFactory(VenueFactory)
@@ -107,3 +109,13 @@ class CoOrganiserFactory(factory.django.DjangoModelFactory):
     event = factory.SubFactory(EventFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     position = factory.Sequence(int)
+
+
+def register_people(event, *names, language="da", booker=None):
+    """Registers people through the real service; returns their Participant rows in order."""
+    from tilmeld.registrations.services.booking import Booker, Person, register
+
+    people = [Person(name=n, email=f"{n.lower().replace(' ', '.')}@example.org") for n in names]
+    booker = booker or Booker(people[0].name, people[0].email)
+    booking = register(event, booker=booker, people=people, language=language)
+    return list(booking.participants.order_by("id"))

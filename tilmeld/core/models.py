@@ -25,7 +25,9 @@ class SiteSettings(models.Model):
     class Meta:
         verbose_name = _("site settings")
         verbose_name_plural = _("site settings")
-        constraints = [models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_single")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(pk=1), name="site_settings_single")
+        ]
 
     def __str__(self):
         return self.name

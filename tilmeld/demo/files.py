@@ -10,7 +10,9 @@ def banner_png(text: str, colour: tuple[int, int, int]) -> ContentFile:
     image = Image.new("RGB", (1200, 500), colour)
     draw = ImageDraw.Draw(image)
     for step in range(0, 1200, 60):
-        draw.line([(step, 500), (step + 300, 0)], fill=tuple(min(c + 25, 255) for c in colour), width=18)
+        draw.line(
+            [(step, 500), (step + 300, 0)], fill=tuple(min(c + 25, 255) for c in colour), width=18
+        )
     draw.rectangle([(60, 360), (1140, 440)], fill=(255, 255, 255))
     draw.text((80, 385), text, fill=colour, font_size=40)
     buffer = io.BytesIO()

@@ -104,6 +104,20 @@ WORKSHOP_EN = {
     "body": "*Invented demo event.* Methods, cases and exercises for involving citizens.",
 }
 
+MEETING_DA = {
+    "title": "Netværksmøde for biblioteksledere",
+    "summary": "Et fiktivt netværksmøde, der er fuldt booket: nye tilmeldinger kommer på venteliste.",
+    "audience": "Biblioteksledere og souschefer.",
+    "body": "*Opdigtet demoarrangement.* Erfaringsudveksling om budgetter, bemanding og åbningstider.",
+}
+
+MEETING_EN = {
+    "title": "Network meeting for library managers",
+    "summary": "A fictional network meeting that is fully booked: new registrations join the waiting list.",
+    "audience": "Library managers and deputies.",
+    "body": "*Invented demo event.* Sharing experience on budgets, staffing and opening hours.",
+}
+
 NEWS = [
     {
         "slug": "velkommen-til-det-nye-dbdk",

@@ -28,7 +28,13 @@ class EventAdmin(PublishableAdminMixin, TranslationAdmin):
         (_("Organisers and contact"), {"fields": ["organiser", "contact_email"]}),
         (
             _("Registration"),
-            {"fields": ["registration_opens_at", "registration_closes_at", "binding_at"]},
+            {
+                "fields": [
+                    ("registration_opens_at", "registration_closes_at", "binding_at"),
+                    ("capacity", "max_booking_size"),
+                    ("waiting_list_enabled", "show_seats_left", "substitution_allowed"),
+                ]
+            },
         ),
         (_("Programme and image"), {"fields": ["programme_file", "image", "image_alt"]}),
         (_("Publishing"), {"fields": ["is_published", "published_at", "byline", "is_cancelled"]}),

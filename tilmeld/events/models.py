@@ -75,9 +75,7 @@ class Event(Publishable):
         _("summary"), blank=True, help_text=_("Shown in lists. Empty: the first lines of the text.")
     )
     body = models.TextField(_("text"), blank=True, help_text=_("Markdown."))
-    audience = models.TextField(
-        _("audience"), blank=True, help_text=_("Who the event is for.")
-    )
+    audience = models.TextField(_("audience"), blank=True, help_text=_("Who the event is for."))
     image = models.FileField(
         _("image"), upload_to="events/", blank=True, validators=[validate_image]
     )
@@ -119,7 +117,10 @@ class Event(Publishable):
         _("registration opens"), null=True, blank=True, help_text=_("Empty: no registration.")
     )
     registration_closes_at = models.DateTimeField(
-        _("registration closes"), null=True, blank=True, help_text=_("Empty: when the event starts.")
+        _("registration closes"),
+        null=True,
+        blank=True,
+        help_text=_("Empty: when the event starts."),
     )
     binding_at = models.DateTimeField(
         _("binding from"),
@@ -128,6 +129,25 @@ class Event(Publishable):
         help_text=_("After this time registrations can no longer be cancelled free of charge."),
     )
     is_cancelled = models.BooleanField(_("cancelled"), default=False)
+    capacity = models.PositiveIntegerField(
+        _("capacity"), null=True, blank=True, help_text=_("Number of seats. Empty: no limit.")
+    )
+    waiting_list_enabled = models.BooleanField(
+        _("waiting list"),
+        default=True,
+        help_text=_("When full, new registrations join a waiting list. Unticked: sold out."),
+    )
+    show_seats_left = models.BooleanField(_("show seats left"), default=False)
+    substitution_allowed = models.BooleanField(
+        _("substitution allowed"),
+        default=True,
+        help_text=_("A participant may hand the seat to a colleague until the event starts."),
+    )
+    max_booking_size = models.PositiveSmallIntegerField(
+        _("participants per booking"),
+        default=20,
+        help_text=_("The most participants one person may register at once."),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -140,7 +160,9 @@ class Event(Publishable):
             models.Index(fields=["starts_at"]),
         ]
         constraints = [
-            models.CheckConstraint(condition=Q(ends_at__gte=F("starts_at")), name="event_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(ends_at__gte=F("starts_at")), name="event_ends_after_start"
+            ),
             models.CheckConstraint(
                 condition=Q(registration_closes_at__isnull=True)
                 | Q(registration_closes_at__lte=F("ends_at")),

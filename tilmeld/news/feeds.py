@@ -3,7 +3,7 @@ from django.urls import reverse_lazy
 from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy as _
 
-from tilmeld.core.models import SiteSettings
+from tilmeld.core.site import site_settings
 from tilmeld.news import selectors
 
 
@@ -11,11 +11,18 @@ class LatestNewsFeed(Feed):
     link = reverse_lazy("news:list")
     description = _("The latest news")
 
-    def title(self):
-        return _("News from %(name)s") % {"name": SiteSettings.current().name}
+    def get_object(self, request, *args, **kwargs):
+        # The site settings are read once per feed, not once per item.
+        return site_settings(request)
 
-    def items(self):
-        return selectors.published_articles()[:20]
+    def title(self, site):
+        return _("News from %(name)s") % {"name": site.name}
+
+    def items(self, site):
+        articles = list(selectors.published_articles()[:20])
+        for article in articles:
+            article.feed_author = article.byline or site.name
+        return articles
 
     def item_title(self, item):
         return item.title
@@ -30,7 +37,7 @@ class LatestNewsFeed(Feed):
         return item.updated_at
 
     def item_author_name(self, item):
-        return item.byline or SiteSettings.current().name
+        return item.feed_author
 
 
 class LatestNewsAtomFeed(LatestNewsFeed):

@@ -14,9 +14,7 @@ class Article(Publishable):
         _("teaser"), blank=True, help_text=_("Empty: the first lines of the text.")
     )
     body = models.TextField(_("text"), help_text=_("Markdown."))
-    image = models.FileField(
-        _("image"), upload_to="news/", blank=True, validators=[validate_image]
-    )
+    image = models.FileField(_("image"), upload_to="news/", blank=True, validators=[validate_image])
     image_alt = models.CharField(
         _("image description"),
         max_length=300,

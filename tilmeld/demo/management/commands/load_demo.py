@@ -2,6 +2,7 @@
 
 import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
@@ -9,12 +10,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from tilmeld.core.models import Page, SiteSettings
-from tilmeld.demo import files, texts
+from tilmeld.demo import files, participants, texts
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 from tilmeld.news.models import Article
 
 STAFF_USER = "staff"
-TZ = dt.timezone(dt.timedelta(hours=2))  # Danish summer time, for the 2016 conference
+TZ = ZoneInfo("Europe/Copenhagen")  # summer time for the 2016 conference, winter time for the news
 
 
 def _fields(prefix_values: dict, language: str) -> dict:
@@ -25,7 +26,9 @@ class Command(BaseCommand):
     help = "Load the demo association, its conference, news, pages and a staff login."
 
     def add_arguments(self, parser):
-        parser.add_argument("--password", default=os.environ.get("TILMELD_DEMO_PASSWORD", "tilmeld-demo"))
+        parser.add_argument(
+            "--password", default=os.environ.get("TILMELD_DEMO_PASSWORD", "tilmeld-demo")
+        )
 
     @transaction.atomic
     def handle(self, *args, password, **options):
@@ -70,11 +73,21 @@ class Command(BaseCommand):
     def venues(self) -> dict[str, Venue]:
         planet, _ = Venue.objects.update_or_create(
             street="Jacob Fortlings Vej 1",
-            defaults={"name_da": "Den Blå Planet", "name_en": "The Blue Planet", "postcode": "2770", "city": "Kastrup"},
+            defaults={
+                "name_da": "Den Blå Planet",
+                "name_en": "The Blue Planet",
+                "postcode": "2770",
+                "city": "Kastrup",
+            },
         )
         dokk1, _ = Venue.objects.update_or_create(
             street="Hack Kampmanns Plads 2",
-            defaults={"name_da": "Dokk1", "name_en": "Dokk1", "postcode": "8000", "city": "Aarhus C"},
+            defaults={
+                "name_da": "Dokk1",
+                "name_en": "Dokk1",
+                "postcode": "8000",
+                "city": "Aarhus C",
+            },
         )
         return {"planet": planet, "dokk1": dokk1}
 
@@ -101,12 +114,20 @@ class Command(BaseCommand):
         )
         CoOrganiser.objects.filter(event=conference).delete()
         for position, key in enumerate(["bcf", "roskilde", "gentofte", "taarnby"]):
-            CoOrganiser.objects.create(event=conference, organisation=organisations[key], position=position)
+            CoOrganiser.objects.create(
+                event=conference, organisation=organisations[key], position=position
+            )
         if not conference.programme_file:
             pdf = files.programme_pdf(
                 texts.CONFERENCE_DA["title"],
-                [("9.30", "Ankomst og morgenmad"), ("10.00", "Velkomst"), ("10.15", "Samskabelse i kommunen"),
-                 ("12.00", "Frokost"), ("13.00", "Workshops"), ("15.30", "Afrunding")],
+                [
+                    ("9.30", "Ankomst og morgenmad"),
+                    ("10.00", "Velkomst"),
+                    ("10.15", "Samskabelse i kommunen"),
+                    ("12.00", "Frokost"),
+                    ("13.00", "Workshops"),
+                    ("15.30", "Afrunding"),
+                ],
             )
             conference.programme_file.save("program-2016.pdf", pdf)
 
@@ -125,16 +146,43 @@ class Command(BaseCommand):
                 "registration_opens_at": now - dt.timedelta(days=7),
                 "registration_closes_at": start - dt.timedelta(days=7),
                 "binding_at": start - dt.timedelta(days=14),
+                "capacity": 120,
+                "show_seats_left": True,
                 "is_published": True,
                 "published_at": now - dt.timedelta(days=8),
             },
         )
         if not upcoming.image:
-            upcoming.image.save("fremtidens-bibliotek.png", files.banner_png("Fremtidens folkebibliotek", (11, 93, 107)))
+            upcoming.image.save(
+                "fremtidens-bibliotek.png",
+                files.banner_png("Fremtidens folkebibliotek", (11, 93, 107)),
+            )
             upcoming.image_alt_da = "Grafisk banner med teksten Fremtidens folkebibliotek"
             upcoming.image_alt_en = "Graphic banner reading Fremtidens folkebibliotek"
             upcoming.save()
         CoOrganiser.objects.get_or_create(event=upcoming, organisation=organisations["bcf"])
+        participants.fill(upcoming, 34)
+
+        meeting_start = (now + dt.timedelta(days=21)).replace(hour=13, minute=0)
+        meeting, _ = Event.objects.update_or_create(
+            slug="netvaerksmoede-for-biblioteksledere",
+            defaults={
+                **_fields(texts.MEETING_DA, "da"),
+                **_fields(texts.MEETING_EN, "en"),
+                "starts_at": meeting_start,
+                "ends_at": meeting_start.replace(hour=16),
+                "venue": venues["planet"],
+                "organiser": organisations["db"],
+                "contact_email": texts.CONTACT,
+                "registration_opens_at": now - dt.timedelta(days=14),
+                "registration_closes_at": meeting_start - dt.timedelta(days=1),
+                "binding_at": now - dt.timedelta(days=1),
+                "capacity": 12,
+                "is_published": True,
+                "published_at": now - dt.timedelta(days=14),
+            },
+        )
+        participants.fill(meeting, 15, group_every=4)
 
         workshop_start = (now + dt.timedelta(days=90)).replace(hour=12, minute=30)
         Event.objects.update_or_create(
@@ -154,7 +202,10 @@ class Command(BaseCommand):
         )
 
     def news(self):
-        published = [dt.datetime(2022, 1, 10, 9, tzinfo=TZ), dt.datetime(2021, 12, 6, 14, tzinfo=TZ)]
+        published = [
+            dt.datetime(2022, 1, 10, 9, tzinfo=TZ),
+            dt.datetime(2021, 12, 6, 14, tzinfo=TZ),
+        ]
         for item, when in zip(texts.NEWS, published, strict=True):
             article, _ = Article.objects.update_or_create(
                 slug=item["slug"],
@@ -176,7 +227,8 @@ class Command(BaseCommand):
     def pages(self):
         for position, item in enumerate(texts.PAGES):
             Page.objects.update_or_create(
-                slug=item["slug"], defaults={**{k: v for k, v in item.items() if k != "slug"}, "position": position}
+                slug=item["slug"],
+                defaults={**{k: v for k, v in item.items() if k != "slug"}, "position": position},
             )
 
     def staff(self, password):
@@ -187,5 +239,7 @@ class Command(BaseCommand):
         user.set_password(password)
         user.save()
         self.stdout.write(
-            self.style.SUCCESS(f"Staff login: user '{STAFF_USER}', password '{password}' at /admin/")
+            self.style.SUCCESS(
+                f"Staff login: user '{STAFF_USER}', password '{password}' at /admin/"
+            )
         )

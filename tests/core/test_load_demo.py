@@ -1,0 +1,124 @@
+from io import StringIO
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
+
+from tests.core.pages import content, local, text_of, url
+from tilmeld.core.models import Page, SiteSettings
+from tilmeld.events.enums import RegistrationState
+from tilmeld.events.models import Event
+from tilmeld.news.models import Article
+
+CONFERENCE = "konference-styrk-det-strategiske-samarbejde-i-kommunen"
+UPCOMING = "fremtidens-folkebibliotek-demokonference"
+TODAY = local(2026, 3, 2, 10)
+
+
+def load_demo():
+    call_command("load_demo", password="demo-password", stdout=StringIO())
+
+
+def counts():
+    """Rows in every table of every app."""
+    return {model._meta.label: model.objects.count() for model in apps.get_models()}
+
+
+@pytest.fixture
+def demo(db):
+    with time_machine.travel(TODAY, tick=False):
+        load_demo()
+        yield
+
+
+@pytest.mark.django_db
+def test_load_demo_twice_changes_nothing_the_second_time():
+    with time_machine.travel(TODAY, tick=False):
+        load_demo()
+        first = counts()
+        programme = Event.objects.get(slug=CONFERENCE).programme_file.name
+
+        load_demo()
+
+    assert counts() == first
+    assert (SiteSettings.objects.count(), Article.objects.count(), Page.objects.count()) == (
+        1,
+        2,
+        3,
+    )
+    assert Event.objects.get(slug=CONFERENCE).programme_file.name == programme
+
+
+def test_demo_site_settings(demo):
+    site = SiteSettings.objects.get()
+
+    assert (site.name_da, site.name_en) == (
+        "Danmarks Biblioteksforening",
+        "Danish Library Association",
+    )
+    assert site.contact_email == "db@db.dk"
+
+
+def test_demo_conference_of_2016(demo):
+    event = Event.objects.get(slug=CONFERENCE)
+
+    assert event.title_da == "Konference: Styrk det strategiske samarbejde i kommunen"
+    assert (event.starts_at, event.ends_at) == (local(2016, 5, 23, 9, 30), local(2016, 5, 23, 16))
+    assert event.venue.name_da == "Den Blå Planet"
+    assert event.venue.address == "Jacob Fortlings Vej 1, 2770 Kastrup"
+    assert event.organiser.name == "Danmarks Biblioteksforening"
+    assert [link.organisation.name for link in event.co_organiser_links.all()] == [
+        "Bibliotekschefforeningen",
+        "Centralbiblioteket i Roskilde",
+        "Centralbiblioteket i Gentofte",
+        "Tårnby Kommune",
+    ]
+    assert event.binding_at == local(2016, 5, 10)
+    assert event.registration_opens_at == local(2016, 4, 18, 12)
+    assert event.registration_closes_at == local(2016, 5, 18, 12)
+    assert event.registration_state() == RegistrationState.CLOSED
+    assert event.is_published
+    with event.programme_file.open("rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+
+
+def test_demo_conference_page(client, demo):
+    event = Event.objects.get(slug=CONFERENCE)
+
+    response = client.get(url("events:detail", "en", slug=CONFERENCE))
+
+    page = content(response)
+    assert response.status_code == 200
+    assert "<h1>Conference: Strengthening strategic cooperation in the municipality</h1>" in page
+    assert text_of(page, "p", "state-text") == "Registration for the event is now closed."
+    assert text_of(page, "p", "binding") == (
+        "Registrations are binding after 10 May 2016. "
+        "After that another person may attend in your place."
+    )
+    assert f'href="{event.programme_file.url}" download>' in page
+
+
+def test_demo_news(demo):
+    articles = Article.objects.published().order_by("-published_at")
+
+    assert [(a.title_da, a.published_at) for a in articles] == [
+        ("Velkommen til det nye db.dk", local(2022, 1, 10, 9)),
+        ("Rammerne på plads for Kulturens Analyseinstitut", local(2021, 12, 6, 14)),
+    ]
+
+
+def test_demo_upcoming_event_has_open_registration(demo):
+    event = Event.objects.get(slug=UPCOMING)
+
+    assert event.starts_at == local(2026, 5, 1, 9, 30)
+    assert event.registration_state(now=TODAY) == RegistrationState.OPEN
+    assert event.is_published
+
+
+def test_demo_staff_user(demo):
+    user = get_user_model().objects.get(username="staff")
+
+    assert (user.is_staff, user.is_superuser, user.is_active) == (True, True, True)
+    assert user.check_password("demo-password")

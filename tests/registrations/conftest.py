@@ -1,0 +1,9 @@
+import pytest
+from django.core import mail
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    """Mail tasks run at once, inside the test's transaction, so mail.outbox shows them."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+    mail.outbox.clear()

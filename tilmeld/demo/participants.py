@@ -1,0 +1,75 @@
+"""Demo registrations: libraries from around the country, some groups, a waiting list."""
+
+from tilmeld.events.models import Event
+from tilmeld.mail.models import OutboxMessage
+from tilmeld.registrations.models import Question
+from tilmeld.registrations.services.booking import Booker, Person, register
+
+LIBRARIES = [
+    "Aarhus Kommunes Biblioteker", "Odense Bibliotekerne", "Roskilde Bibliotekerne",
+    "Gentofte Bibliotekerne", "Tårnby Kommunebiblioteker", "Vejle Bibliotekerne",
+    "Silkeborg Bibliotekerne", "Herning Bibliotekerne", "Aalborg Bibliotekerne",
+    "Københavns Biblioteker", "Esbjerg Kommunes Biblioteker", "Slagelse Bibliotekerne",
+]  # fmt: skip
+FIRST = ["Anne", "Mette", "Lars", "Søren", "Hanne", "Jens", "Camilla", "Peter", "Louise", "Niels",
+         "Sofie", "Henrik", "Ida", "Rasmus", "Birgitte", "Mads", "Karen", "Thomas"]  # fmt: skip
+LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
+        "Rasmussen", "Jørgensen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen"]  # fmt: skip
+TITLES = ["Bibliotekar", "Biblioteksleder", "Kulturchef", "Formidler", "Konsulent"]
+
+
+def questions(event: Event) -> list[Question]:
+    if event.questions.exists():
+        return list(event.questions.all())
+    specs = [
+        dict(text_da="Hvilken workshop vil du deltage i?", text_en="Which workshop will you join?",
+             kind="choice", choices="Læsning og fællesskab\nBorgerinddragelse\nDigitale tilbud", required=True),
+        dict(text_da="Kost", text_en="Diet", kind="multiple",
+             choices="Vegetar\nVegansk\nGlutenfri\nLaktosefri", sensitive=True),
+        dict(text_da="Har du behov for tilgængelighed (fx tolk eller niveaufri adgang)?",
+             text_en="Do you have accessibility needs (e.g. an interpreter or step-free access)?",
+             kind="text", sensitive=True),
+        dict(text_da="Deltager du i middagen om aftenen?", text_en="Will you join the dinner in the evening?",
+             kind="yes_no", required=True),
+    ]  # fmt: skip
+    return [
+        Question.objects.create(event=event, position=i, **spec) for i, spec in enumerate(specs)
+    ]
+
+
+def _person(n: int, event_questions: list[Question]) -> Person:
+    first, last = FIRST[n % len(FIRST)], LAST[(n * 7) % len(LAST)]
+    library = LIBRARIES[n % len(LIBRARIES)]
+    answers = {}
+    for q in event_questions:
+        if q.kind == "choice":
+            answers[q.pk] = q.choice_list[n % len(q.choice_list)]
+        elif q.kind == "multiple" and n % 4 == 0:
+            answers[q.pk] = [q.choice_list[n % len(q.choice_list)]]
+        elif q.kind == "yes_no":
+            answers[q.pk] = n % 3 != 0
+    return Person(
+        name=f"{first} {last}",
+        email=f"{first.lower()}.{last.lower()}.{n}@eksempel.dk".replace("ø", "oe")
+        .replace("æ", "ae")
+        .replace("å", "aa"),
+        organisation=library,
+        job_title=TITLES[n % len(TITLES)],
+        answers=answers,
+    )
+
+
+def fill(event: Event, count: int, *, group_every: int = 5) -> None:
+    """Registers `count` demo people, every `group_every`-th booking a group of three."""
+    if event.participants.exists():
+        return
+    event_questions = questions(event)
+    n = 0
+    while n < count:
+        size = 3 if (n // group_every) % 2 and count - n >= 3 else 1
+        people = [_person(n + i, event_questions) for i in range(size)]
+        booker = Booker(people[0].name, people[0].email, people[0].organisation)
+        register(event, booker=booker, people=people, language="da", by=None)
+        n += size
+    # The demo participants were "mailed" long ago: only mails made after loading get printed.
+    OutboxMessage.objects.filter(reference=f"event:{event.pk}").delete()

@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from tilmeld.mail.models import MessageStatus, OutboxMessage
+from tilmeld.mail.services import requeue
+
+
+@admin.register(OutboxMessage)
+class OutboxMessageAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "to_email", "subject", "status", "attempts", "sent_at"]
+    list_filter = ["status", "created_at"]
+    search_fields = ["to_email", "to_name", "subject", "reference"]
+    date_hierarchy = "created_at"
+    actions = ["retry"]
+    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Try the failed mails again"))
+    def retry(self, request, queryset):
+        failed = list(queryset.filter(status=MessageStatus.FAILED))
+        for message in failed:
+            requeue(message)
+        self.message_user(request, _("%(count)d mails queued again.") % {"count": len(failed)})

@@ -1,0 +1,256 @@
+from django.contrib import admin, messages
+from django.db.models import F
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from tilmeld.events.admin import EventAdmin
+from tilmeld.events.models import Event
+from tilmeld.registrations.admin_forms import StaffRegistrationForm
+from tilmeld.registrations.enums import ParticipantStatus
+from tilmeld.registrations.exceptions import RegistrationError
+from tilmeld.registrations.forms import SubstituteForm
+from tilmeld.registrations.models import Answer, Participant, ParticipantChange, Question
+from tilmeld.registrations.services import changes
+from tilmeld.registrations.services.booking import Booker, register
+
+
+class QuestionInline(admin.StackedInline):
+    model = Question
+    extra = 0
+    fields = [("text", "kind", "position"), "choices", ("required", "sensitive"), "help_text"]
+
+
+admin.site.unregister(Event)
+
+
+@admin.register(Event)
+class EventWithRegistrationsAdmin(EventAdmin):
+    inlines = [*EventAdmin.inlines, QuestionInline]
+    list_display = [*EventAdmin.list_display, "seats", "waiting"]
+    list_select_related = ["venue", "seat_count"]
+
+    @admin.display(description=_("confirmed"))
+    def seats(self, obj):
+        confirmed = obj.seat_count.confirmed if hasattr(obj, "seat_count") else 0
+        return f"{confirmed} / {obj.capacity}" if obj.capacity else str(confirmed)
+
+    @admin.display(description=_("waiting list"))
+    def waiting(self, obj):
+        return obj.seat_count.waiting if hasattr(obj, "seat_count") else 0
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        promoted = changes.promote_from_waiting_list(form.instance, by=request.user)
+        if promoted:
+            names = ", ".join(p.name for p in promoted)
+            self.message_user(
+                request, _("Moved up from the waiting list: %(names)s") % {"names": names}
+            )
+
+
+class AnswerInline(admin.TabularInline):
+    model = Answer
+    extra = 0
+    can_delete = False
+    readonly_fields = ["question", "display"]
+    fields = ["question", "display"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ChangeInline(admin.TabularInline):
+    model = ParticipantChange
+    extra = 0
+    can_delete = False
+    readonly_fields = ["at", "action", "by_user", "by_participant", "changes", "note"]
+    fields = readonly_fields
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Participant)
+class ParticipantAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "email",
+        "organisation",
+        "event",
+        "status",
+        "waiting_position",
+        "created_at",
+    ]
+    list_filter = ["status", "event"]
+    search_fields = ["name", "email", "organisation", "job_title"]
+    list_select_related = ["event"]
+    ordering = ["event", "status", F("waiting_position").asc(nulls_last=True), "created_at"]
+    fields = [
+        "event",
+        "booking",
+        "name",
+        "email",
+        "organisation",
+        "job_title",
+        "phone",
+        "language",
+        "status",
+        "replaces",
+        "manage_link",
+    ]
+    readonly_fields = ["event", "booking", "status", "replaces", "language", "manage_link"]
+    inlines = [AnswerInline, ChangeInline]
+    actions = ["cancel_selected", "promote_selected", "resend_selected"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False  # staff add through "Register a participant", which applies the rules
+
+    @admin.display(description=_("manage link"))
+    def manage_link(self, obj):
+        return obj.get_manage_url() if obj.is_active else "–"
+
+    def save_model(self, request, obj, form, change):
+        from tilmeld.registrations.services.booking import Person
+
+        person = Person(**{name: form.cleaned_data[name] for name in changes.DETAIL_FIELDS})
+        try:
+            changes.update_participant(obj, person, by=request.user)
+        except RegistrationError as error:
+            self.message_user(request, error.message, messages.ERROR)
+
+    def get_urls(self):
+        return [
+            path(
+                "register/",
+                self.admin_site.admin_view(self.register_view),
+                name="registrations_participant_register",
+            ),
+            path(
+                "<int:pk>/substitute/",
+                self.admin_site.admin_view(self.substitute_view),
+                name="registrations_participant_substitute",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _run(self, request, queryset, action, done_message):
+        done = 0
+        for participant in queryset.select_related("event"):
+            try:
+                action(participant)
+                done += 1
+            except RegistrationError as error:
+                self.message_user(request, f"{participant.name}: {error.message}", messages.WARNING)
+        if done:
+            self.message_user(request, done_message % {"count": done})
+
+    @admin.action(description=_("Cancel the selected registrations"))
+    def cancel_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda p: changes.cancel_registration(p, by=request.user),
+            _("%(count)d cancelled."),
+        )
+
+    @admin.action(description=_("Move the selected up from the waiting list"))
+    def promote_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset,
+            lambda p: changes.promote_participant(p, by=request.user),
+            _("%(count)d moved up."),
+        )
+
+    @admin.action(description=_("Send the confirmation again"))
+    def resend_selected(self, request, queryset):
+        self._run(
+            request,
+            queryset.filter(status__in=["confirmed", "waiting"]),
+            lambda p: changes.resend_confirmation(p, by=request.user),
+            _("%(count)d sent again."),
+        )
+
+    def register_view(self, request):
+        form = StaffRegistrationForm(
+            request.POST or None, initial={"event": request.GET.get("event")}
+        )
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                booking = register(
+                    data["event"],
+                    booker=Booker(
+                        request.user.get_full_name() or request.user.username,
+                        request.user.email or data["email"],
+                    ),
+                    people=[form.person()],
+                    language=data["language"],
+                    by=request.user,
+                    override_capacity=data["override_capacity"],
+                )
+            except RegistrationError as error:
+                form.add_error(None, error.message)
+            else:
+                participant = booking.participants.get()
+                status = participant.get_status_display()
+                self.message_user(
+                    request,
+                    _("%(name)s is registered: %(status)s.")
+                    % {"name": participant.name, "status": status},
+                )
+                return redirect(
+                    reverse("admin:registrations_participant_change", args=[participant.pk])
+                )
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Register a participant"),
+            "opts": self.model._meta,
+        }
+        return TemplateResponse(request, "admin/registrations/staff_form.html", context)
+
+    def substitute_view(self, request, pk):
+        participant = get_object_or_404(Participant.objects.select_related("event"), pk=pk)
+        form = SubstituteForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                new = changes.substitute_participant(participant, form.person(), by=request.user)
+            except RegistrationError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(
+                    request,
+                    _("%(old)s's seat now belongs to %(new)s.")
+                    % {"old": participant.name, "new": new.name},
+                )
+                return redirect(reverse("admin:registrations_participant_change", args=[new.pk]))
+        title = _("Hand over %(name)s's seat") % {"name": participant.name}
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": title,
+            "opts": self.model._meta,
+            "participant": participant,
+        }
+        return TemplateResponse(request, "admin/registrations/staff_form.html", context)
+
+    def render_change_form(self, request, context, *args, obj=None, **kwargs):
+        if obj is not None and obj.status in (
+            ParticipantStatus.CONFIRMED,
+            ParticipantStatus.WAITING,
+        ):
+            context["substitute_url"] = reverse(
+                "admin:registrations_participant_substitute", args=[obj.pk]
+            )
+        return super().render_change_form(request, context, *args, obj=obj, **kwargs)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "register_url": reverse("admin:registrations_participant_register"),
+        }
+        return super().changelist_view(request, extra_context)

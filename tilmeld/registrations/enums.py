@@ -1,0 +1,31 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class ParticipantStatus(models.TextChoices):
+    CONFIRMED = "confirmed", pgettext_lazy("participant status", "Confirmed")
+    WAITING = "waiting", pgettext_lazy("participant status", "Waiting list")
+    CANCELLED = "cancelled", pgettext_lazy("participant status", "Cancelled")
+    SUBSTITUTED = "substituted", pgettext_lazy("participant status", "Handed over")
+
+
+ACTIVE_STATUSES = (ParticipantStatus.CONFIRMED, ParticipantStatus.WAITING)
+
+
+class QuestionKind(models.TextChoices):
+    TEXT = "text", _("Text")
+    CHOICE = "choice", _("One choice")
+    MULTIPLE = "multiple", _("Several choices")
+    YES_NO = "yes_no", _("Yes or no")
+
+
+class ChangeAction(models.TextChoices):
+    REGISTERED = "registered", _("Registered")
+    WAITING = "waiting", _("Joined the waiting list")
+    PROMOTED = "promoted", _("Moved up from the waiting list")
+    EDITED = "edited", _("Details changed")
+    CANCELLED = "cancelled", _("Cancelled")
+    SUBSTITUTED = "substituted", _("Seat handed over")
+    SUBSTITUTE = "substitute", _("Took over a seat")
+    RESENT = "resent", _("Confirmation sent again")

@@ -1,0 +1,154 @@
+import uuid
+
+from django import forms
+from django.forms import formset_factory
+from django.utils.translation import gettext_lazy as _
+
+from tilmeld.registrations.enums import QuestionKind
+from tilmeld.registrations.models import Participant, Question
+from tilmeld.registrations.services.booking import Booker, Person
+
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+def question_field(question: Question) -> forms.Field:
+    common = {
+        "label": question.text,
+        "help_text": question.help_text,
+        "required": question.required and not question.sensitive,
+    }
+    choices = [(c, c) for c in question.choice_list]
+    match question.kind:
+        case QuestionKind.CHOICE:
+            return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)
+        case QuestionKind.MULTIPLE:
+            return forms.MultipleChoiceField(
+                choices=choices, widget=forms.CheckboxSelectMultiple, **common
+            )
+        case QuestionKind.YES_NO:
+            return forms.ChoiceField(choices=YES_NO, widget=forms.RadioSelect, **common)
+    return forms.CharField(max_length=1000, widget=forms.Textarea(attrs={"rows": 2}), **common)
+
+
+def to_value(question: Question, raw):
+    if question.kind == QuestionKind.YES_NO:
+        return {"yes": True, "no": False}.get(raw)
+    return raw
+
+
+def to_initial(question: Question, value):
+    if question.kind == QuestionKind.YES_NO and isinstance(value, bool):
+        return "yes" if value else "no"
+    return value
+
+
+class PersonForm(forms.Form):
+    """One participant's details and answers to the event's questions."""
+
+    name = forms.CharField(label=_("Name"), max_length=200)
+    email = forms.EmailField(label=_("E-mail"), max_length=254)
+    organisation = forms.CharField(
+        label=_("Organisation"),
+        max_length=200,
+        required=False,
+        help_text=_("E.g. the municipality or library you work for."),
+    )
+    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
+    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+
+    def __init__(self, *args, questions=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.questions = list(questions)
+        for question in self.questions:
+            self.fields[f"q{question.pk}"] = question_field(question)
+        for name in ("name", "email", "organisation", "job_title", "phone"):
+            self.fields[name].widget.attrs["autocomplete"] = {
+                "name": "name",
+                "email": "email",
+                "organisation": "organization",
+                "job_title": "organization-title",
+                "phone": "tel",
+            }[name]
+
+    def clean_email(self):
+        return self.cleaned_data["email"].strip()
+
+    def question_fields(self):
+        return [self[f"q{q.pk}"] for q in self.questions]
+
+    def person(self, default_organisation: str = "") -> Person:
+        data = self.cleaned_data
+        return Person(
+            name=data["name"],
+            email=data["email"],
+            organisation=data.get("organisation") or default_organisation,
+            job_title=data.get("job_title", ""),
+            phone=data.get("phone", ""),
+            answers={q.pk: to_value(q, data.get(f"q{q.pk}")) for q in self.questions},
+        )
+
+    @classmethod
+    def initial_for(cls, participant: Participant, answers: dict) -> dict:
+        initial = {name: getattr(participant, name) for name in Person.__dataclass_fields__}
+        initial.pop("answers")
+        for question_id, value in answers.items():
+            initial[f"q{question_id}"] = value
+        return initial
+
+
+class BookingForm(PersonForm):
+    """The booker: usually attending, possibly registering colleagues too."""
+
+    attending = forms.BooleanField(label=_("I will attend myself"), required=False, initial=True)
+    consent = forms.BooleanField(
+        label=_("I have read the privacy policy and agree that my details are used for the event."),
+        error_messages={"required": _("Please accept the privacy terms to register.")},
+    )
+    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.is_bound and not self.data.get(self.add_prefix("attending")):
+            for question in self.questions:  # a booker who stays home answers nothing
+                self.fields[f"q{question.pk}"].required = False
+
+    def booker(self) -> Booker:
+        data = self.cleaned_data
+        return Booker(
+            data["name"], data["email"], data.get("organisation", ""), data.get("phone", "")
+        )
+
+
+class ColleagueBaseFormSet(forms.BaseFormSet):
+    def people(self, default_organisation: str) -> list[Person]:
+        return [
+            form.person(default_organisation)
+            for form in self.forms
+            if form.has_changed() and form.cleaned_data
+        ]
+
+
+def colleague_formset(max_colleagues: int):
+    return formset_factory(
+        PersonForm,
+        formset=ColleagueBaseFormSet,
+        extra=0,
+        max_num=max_colleagues,
+        validate_max=True,
+        absolute_max=max_colleagues + 1,
+        can_delete=False,
+    )
+
+
+COLLEAGUE_ERRORS = {
+    "too_many_forms": _("You can register at most %(num)d colleagues at a time."),
+}
+
+
+class SubstituteForm(PersonForm):
+    """The colleague who takes over the seat."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["name"].label = _("The colleague's name")
+        self.fields["email"].label = _("The colleague's e-mail")

@@ -1,0 +1,81 @@
+"""The mails a participant or booker receives, rendered by the worker in their language."""
+
+from django.conf import settings
+
+from tilmeld.core.site import site_settings
+from tilmeld.events.exports import event_ics
+from tilmeld.mail.rendering import build_email
+from tilmeld.registrations import selectors
+from tilmeld.registrations.models import Booking, Participant
+
+
+def _absolute(path: str) -> str:
+    return settings.SITE_URL + path
+
+
+def _participant_mail(message, template: str, *, with_ics: bool):
+    participant = Participant.objects.select_related("event", "event__venue", "booking").get(
+        pk=message.params["participant"]
+    )
+    event = participant.event
+    site = site_settings()
+    context = {
+        "participant": participant,
+        "event": event,
+        "site": site,
+        "manage_url": _absolute(participant.get_manage_url()),
+        "event_url": _absolute(event.get_absolute_url()),
+        "position": selectors.waiting_position(participant),
+        "contact_email": event.contact_email or site.contact_email,
+    }
+    attachments = []
+    if with_ics and participant.status == "confirmed":
+        ics = event_ics(event, url=context["event_url"], uid_host=settings.MAIL_ID_DOMAIN)
+        attachments.append((f"{event.slug}.ics", ics, "text/calendar"))
+    return build_email(
+        message,
+        f"registrations/mail/{template}",
+        context,
+        attachments=attachments,
+        reply_to=context["contact_email"],
+    )
+
+
+def registered(message):
+    return _participant_mail(message, "registered", with_ics=True)
+
+
+def promoted(message):
+    return _participant_mail(message, "promoted", with_ics=True)
+
+
+def cancelled(message):
+    return _participant_mail(message, "cancelled", with_ics=False)
+
+
+def substituted(message):
+    return _participant_mail(message, "substituted", with_ics=False)
+
+
+def already_registered(message):
+    return _participant_mail(message, "already_registered", with_ics=False)
+
+
+def booking_summary(message):
+    booking = Booking.objects.select_related("event", "event__venue").get(
+        pk=message.params["booking"]
+    )
+    site = site_settings()
+    event = booking.event
+    context = {
+        "booking": booking,
+        "participants": list(booking.participants.order_by("id")),
+        "event": event,
+        "site": site,
+        "manage_url": _absolute(booking.get_manage_url()),
+        "event_url": _absolute(event.get_absolute_url()),
+        "contact_email": event.contact_email or site.contact_email,
+    }
+    return build_email(
+        message, "registrations/mail/booking_summary", context, reply_to=context["contact_email"]
+    )

@@ -1,0 +1,200 @@
+import secrets
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from tilmeld.events.models import Event
+from tilmeld.registrations.enums import ChangeAction, ParticipantStatus, QuestionKind
+
+
+def new_token() -> str:
+    """A manage-link secret: 192 random bits."""
+    return secrets.token_urlsafe(24)
+
+
+class SeatCount(models.Model):
+    """The running seat totals of one event. Its row is the lock every seat decision takes."""
+
+    event = models.OneToOneField(
+        Event, on_delete=models.CASCADE, primary_key=True, related_name="seat_count"
+    )
+    confirmed = models.PositiveIntegerField(default=0)
+    waiting = models.PositiveIntegerField(default=0)
+    waiting_sequence = models.PositiveBigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("seat count")
+        verbose_name_plural = _("seat counts")
+
+    def __str__(self):
+        return f"{self.event_id}: {self.confirmed}+{self.waiting}"
+
+
+class Question(models.Model):
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="questions")
+    text = models.CharField(_("question"), max_length=300)
+    help_text = models.CharField(_("help text"), max_length=300, blank=True)
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT
+    )
+    choices = models.TextField(
+        _("choices"), blank=True, help_text=_("One per line, for choice questions.")
+    )
+    required = models.BooleanField(_("required"), default=False)
+    sensitive = models.BooleanField(
+        _("diet or health"),
+        default=False,
+        help_text=_("Always optional, and shown only to staff."),
+    )
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = _("question")
+        verbose_name_plural = _("questions")
+
+    def __str__(self):
+        return self.text
+
+    @property
+    def choice_list(self) -> list[str]:
+        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+
+
+class Booking(models.Model):
+    """One submission of the registration form, by a booker, for one or more participants."""
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="bookings")
+    booker_name = models.CharField(_("booker"), max_length=200)
+    booker_email = models.EmailField(_("booker's e-mail"))
+    booker_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    booker_phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="da")
+    form_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("booking")
+        verbose_name_plural = _("bookings")
+
+    def __str__(self):
+        return f"{self.booker_name} ({self.event})"
+
+    def get_manage_url(self):
+        return reverse("registrations:booking", kwargs={"token": self.manage_token})
+
+
+class Participant(models.Model):
+    """One person holding (or waiting for) one seat."""
+
+    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="participants")
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="participants")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    organisation = models.CharField(_("organisation"), max_length=200, blank=True)
+    job_title = models.CharField(_("job title"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    language = models.CharField(_("language"), max_length=5, default="da")
+    status = models.CharField(_("status"), max_length=12, choices=ParticipantStatus.choices)
+    waiting_position = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("took over from"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+    )
+    created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [
+            models.Index(fields=["event", "status", "waiting_position"]),
+            models.Index(Lower("name"), name="participant_name_lower"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                "event",
+                Lower("email"),
+                condition=Q(status__in=["confirmed", "waiting"]),
+                name="participant_email_once_per_event",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="waiting", waiting_position__isnull=False)
+                | ~Q(status="waiting"),
+                name="participant_waiting_has_position",
+            ),
+        ]
+        verbose_name = _("participant")
+        verbose_name_plural = _("participants")
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    def get_manage_url(self):
+        return reverse("registrations:manage", kwargs={"token": self.manage_token})
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (ParticipantStatus.CONFIRMED, ParticipantStatus.WAITING)
+
+
+class Answer(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    value = models.JSONField(_("answer"))
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "question"], name="answer_once")
+        ]
+        verbose_name = _("answer")
+        verbose_name_plural = _("answers")
+
+    def __str__(self):
+        return f"{self.question}: {self.display}"
+
+    @property
+    def display(self) -> str:
+        if isinstance(self.value, list):
+            return ", ".join(self.value)
+        if isinstance(self.value, bool):
+            return str(_("Yes") if self.value else _("No"))
+        return str(self.value)
+
+
+class ParticipantChange(models.Model):
+    """The history of a participant: who changed what, when, from which value to which."""
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("time"), auto_now_add=True)
+    action = models.CharField(_("action"), max_length=20, choices=ChangeAction.choices)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by staff"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+    )
+    by_participant = models.BooleanField(_("by the participant"), default=False)
+    changes = models.JSONField(_("changes"), default=dict, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("change")
+        verbose_name_plural = _("history")
+
+    def __str__(self):
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"

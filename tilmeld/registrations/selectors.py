@@ -1,0 +1,61 @@
+from dataclasses import dataclass
+
+from tilmeld.events.enums import RegistrationState
+from tilmeld.events.models import Event
+from tilmeld.registrations.enums import ParticipantStatus
+from tilmeld.registrations.models import Booking, Participant, Question, SeatCount
+
+
+@dataclass(frozen=True)
+class Availability:
+    state: RegistrationState
+    confirmed: int
+    waiting: int
+    seats_left: int | None  # None: no limit
+
+
+def availability(event: Event, now=None) -> Availability:
+    """The registration state including seats: OPEN turns FULL or SOLD_OUT when no seat is left."""
+    counts = SeatCount.objects.filter(pk=event.pk).first() or SeatCount(event=event)
+    state = event.registration_state(now)
+    left = None if event.capacity is None else max(event.capacity - counts.confirmed, 0)
+    if state == RegistrationState.OPEN and left == 0:
+        state = RegistrationState.FULL if event.waiting_list_enabled else RegistrationState.SOLD_OUT
+    return Availability(state, counts.confirmed, counts.waiting, left)
+
+
+def participant_for_token(token: str) -> Participant | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        Participant.objects.select_related("event", "event__venue", "booking")
+        .filter(manage_token=token)
+        .first()
+    )
+
+
+def booking_for_token(token: str) -> Booking | None:
+    if not token or len(token) > 64:
+        return None
+    return (
+        Booking.objects.select_related("event", "event__venue").filter(manage_token=token).first()
+    )
+
+
+def waiting_position(participant: Participant) -> int | None:
+    if participant.status != ParticipantStatus.WAITING:
+        return None
+    ahead = Participant.objects.filter(
+        event_id=participant.event_id,
+        status=ParticipantStatus.WAITING,
+        waiting_position__lt=participant.waiting_position,
+    ).count()
+    return ahead + 1
+
+
+def event_questions(event: Event) -> list[Question]:
+    return list(Question.objects.filter(event=event))
+
+
+def answers_by_question(participant: Participant) -> dict[int, object]:
+    return {a.question_id: a.value for a in participant.answers.all()}

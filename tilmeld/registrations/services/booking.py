@@ -1,0 +1,204 @@
+"""Registering: a booking with one or more participants."""
+
+import uuid
+from dataclasses import dataclass, field
+
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from tilmeld.events.enums import RegistrationState
+from tilmeld.events.models import Event
+from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, ParticipantStatus
+from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
+from tilmeld.registrations.models import Answer, Booking, Participant
+from tilmeld.registrations.services import history, mails, seats
+
+
+@dataclass
+class Person:
+    name: str
+    email: str
+    organisation: str = ""
+    job_title: str = ""
+    phone: str = ""
+    answers: dict[int, object] = field(default_factory=dict)  # question id -> value
+
+
+@dataclass
+class Booker:
+    name: str
+    email: str
+    organisation: str = ""
+    phone: str = ""
+
+
+def check_open(event: Event, *, by=None) -> None:
+    """Staff may register outside the window; the public only while it is open."""
+    if event.is_cancelled:
+        raise RegistrationError(_("The event has been cancelled."), code="cancelled")
+    if by is not None and by.is_staff:
+        return
+    state = event.registration_state()
+    if state == RegistrationState.NOT_YET_OPEN:
+        raise RegistrationError(_("Registration has not opened yet."), code="not_open")
+    if state != RegistrationState.OPEN:
+        raise RegistrationError(_("Registration for the event is closed."), code="closed")
+
+
+def _check_people(event: Event, people: list[Person], *, by=None) -> None:
+    if not people:
+        raise RegistrationError(_("Register at least one participant."), code="empty")
+    limit = event.max_booking_size
+    if len(people) > limit and not (by is not None and by.is_staff):
+        raise RegistrationError(
+            ngettext(
+                "You can register at most %(count)d participant at a time.",
+                "You can register at most %(count)d participants at a time.",
+                limit,
+            )
+            % {"count": limit},
+            code="too_many",
+        )
+    emails = [p.email.lower() for p in people]
+    for email in emails:
+        if emails.count(email) > 1:
+            raise RegistrationError(
+                _("Each participant needs their own e-mail address."), code="same_email"
+            )
+    taken = (
+        Participant.objects.filter(event=event, status__in=ACTIVE_STATUSES)
+        .annotate(lower_email=Lower("email"))
+        .filter(lower_email__in=emails)
+        .values_list("lower_email", flat=True)
+        .first()
+    )
+    if taken:
+        raise AlreadyRegistered(taken)
+
+
+def _insert(event, booking, people, language) -> list[Participant]:
+    participants = [
+        Participant(
+            booking=booking,
+            event=event,
+            name=p.name,
+            email=p.email,
+            organisation=p.organisation,
+            job_title=p.job_title,
+            phone=p.phone,
+            language=language,
+            status=ParticipantStatus.CONFIRMED,
+        )
+        for p in people
+    ]
+    try:
+        with transaction.atomic():
+            participants = Participant.objects.bulk_create(participants)
+    except IntegrityError as error:  # a concurrent registration took the address first
+        raise AlreadyRegistered(people[0].email, field=None) from error
+    Answer.objects.bulk_create(
+        Answer(participant=participant, question_id=qid, value=value)
+        for participant, person in zip(participants, people, strict=True)
+        for qid, value in person.answers.items()
+        if value not in (None, "", [])
+    )
+    return participants
+
+
+def _finish(event, participants, *, by, override) -> list[Participant]:
+    """Takes the seat lock last, so it is held for as short a time as possible."""
+    counts = seats.lock(event)
+    waiting = seats.place(event, counts, participants, override=override)
+    if waiting and not event.waiting_list_enabled:
+        raise RegistrationError(
+            ngettext(
+                "Sorry, there is only %(count)d seat left.",
+                "Sorry, there are only %(count)d seats left.",
+                len(participants) - len(waiting),
+            )
+            % {"count": len(participants) - len(waiting)}
+            if len(waiting) < len(participants)
+            else _("Sorry, the event is sold out."),
+            code="sold_out",
+        )
+    counts.save(update_fields=["confirmed", "waiting", "waiting_sequence"])
+    if waiting:
+        history.record_many(waiting, ChangeAction.WAITING, by=by)
+    return waiting
+
+
+def _mail(participants) -> None:
+    """Queued once the seats are decided, so each mail knows seat or waiting list."""
+    for participant in participants:
+        mails.to_participant(participant, "registered")
+
+
+def register(
+    event: Event,
+    *,
+    booker: Booker,
+    people: list[Person],
+    language: str,
+    form_token: uuid.UUID | None = None,
+    by=None,
+    override_capacity: bool = False,
+) -> Booking:
+    """Registers `people` for `event` in one booking.
+
+    Refuses (RegistrationError) outside the registration window, above the booking size, with an
+    address already registered, or when full without a waiting list. Seats go in order; the rest
+    join the waiting list. Locks the event's SeatCount row. Queues a mail to each participant and a
+    summary to the booker. A second submission of the same form token returns the first booking."""
+    token = form_token or uuid.uuid4()
+    if form_token and (done := Booking.objects.filter(form_token=token, event=event).first()):
+        return done
+    check_open(event, by=by)
+    _check_people(event, people, by=by)
+    seats.ensure_seat_count(event)
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                booking = Booking.objects.create(
+                    event=event,
+                    booker_name=booker.name,
+                    booker_email=booker.email,
+                    booker_organisation=booker.organisation,
+                    booker_phone=booker.phone,
+                    language=language,
+                    form_token=token,
+                )
+        except IntegrityError:
+            existing = Booking.objects.filter(form_token=token, event=event).first()
+            if existing is None:
+                raise
+            return existing
+        participants = _insert(event, booking, people, language)
+        history.record_many(participants, ChangeAction.REGISTERED, by=by)
+        _finish(event, participants, by=by, override=override_capacity)
+        _mail(participants)
+        if len(participants) > 1 or participants[0].email.lower() != booker.email.lower():
+            mails.to_booker(booking, "booking_summary")
+    return booking
+
+
+def add_participants(booking: Booking, people: list[Person], *, by=None) -> list[Participant]:
+    """Adds colleagues to an existing booking, while registration is open, under the same rules."""
+    event = booking.event
+    check_open(event, by=by)
+    active = booking.participants.filter(status__in=ACTIVE_STATUSES).count()
+    if active + len(people) > event.max_booking_size and not (by is not None and by.is_staff):
+        raise RegistrationError(
+            _("A booking can hold at most %(count)d participants.")
+            % {"count": event.max_booking_size},
+            code="too_many",
+        )
+    _check_people(event, people, by=by)
+    seats.ensure_seat_count(event)
+    with transaction.atomic():
+        participants = _insert(event, booking, people, booking.language)
+        history.record_many(participants, ChangeAction.REGISTERED, by=by)
+        _finish(event, participants, by=by, override=False)
+        _mail(participants)
+    return participants

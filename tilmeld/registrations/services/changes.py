@@ -1,0 +1,212 @@
+"""Changes to a registration: cancel, hand over, edit, promote, resend."""
+
+import datetime as dt
+
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tilmeld.events.models import Event
+from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, ParticipantStatus
+from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
+from tilmeld.registrations.models import Answer, Participant
+from tilmeld.registrations.services import history, mails, seats
+from tilmeld.registrations.services.booking import Person
+
+DETAIL_FIELDS = ("name", "email", "organisation", "job_title", "phone")
+
+
+def _is_staff(by) -> bool:
+    return by is not None and by.is_staff
+
+
+def _locked(participant: Participant):
+    """Locks the event's seats, then the participant (always in this order: no deadlocks)."""
+    seats.ensure_seat_count(participant.event)
+    counts = seats.lock(participant.event)
+    fresh = Participant.objects.select_for_update().select_related("event").get(pk=participant.pk)
+    if not fresh.is_active:
+        raise RegistrationError(_("This registration is no longer active."), code="inactive")
+    return counts, fresh
+
+
+def cancel_registration(participant: Participant, *, by=None, reason: str = "") -> Participant:
+    """Cancels a seat or a waiting place. Free of charge until the binding date; after it only
+    staff may cancel. Promotes the first on the waiting list into a freed seat and mails both."""
+    with transaction.atomic():
+        counts, participant = _locked(participant)
+        event = participant.event
+        binding = participant.status == ParticipantStatus.CONFIRMED and event.is_binding()
+        if binding and not _is_staff(by):
+            raise RegistrationError(
+                _(
+                    "The registration is binding and can no longer be cancelled. "
+                    "A colleague may attend in your place instead."
+                ),
+                code="binding",
+            )
+        if event.ends_at <= timezone.now() and not _is_staff(by):
+            raise RegistrationError(_("The event is over."), code="over")
+        seats.release(counts, participant)
+        old_status = participant.status
+        participant.status = ParticipantStatus.CANCELLED
+        participant.waiting_position = None
+        participant.cancelled_at = timezone.now()
+        participant.save(update_fields=["status", "waiting_position", "cancelled_at", "updated_at"])
+        history.record(
+            participant,
+            ChangeAction.CANCELLED,
+            by=by,
+            changes={"status": [old_status, ParticipantStatus.CANCELLED]},
+            note=reason[:300],
+        )
+        mails.to_participant(participant, "cancelled")
+        seats.promote(event, counts, by=by)
+        counts.save(update_fields=["confirmed", "waiting"])
+    return participant
+
+
+def substitute_participant(
+    participant: Participant, person: Person, *, by=None, language: str | None = None
+) -> Participant:
+    """Hands the seat (or waiting place) to another person until the event starts. The new
+    person gets their own manage link and confirmation; the old link stops working and the old
+    participant is told. Answers about diet or health are not carried over."""
+    with transaction.atomic():
+        counts, old = _locked(participant)
+        event = old.event
+        if not event.substitution_allowed and not _is_staff(by):
+            raise RegistrationError(_("This event does not allow substitution."), code="no_sub")
+        if event.starts_at <= timezone.now() and not _is_staff(by):
+            raise RegistrationError(_("The event has started."), code="started")
+        old.status, status = ParticipantStatus.SUBSTITUTED, old.status
+        position, old.waiting_position = old.waiting_position, None
+        old.cancelled_at = timezone.now()
+        old.save(update_fields=["status", "waiting_position", "cancelled_at", "updated_at"])
+        new = Participant(
+            booking=old.booking,
+            event=event,
+            name=person.name,
+            email=person.email,
+            organisation=person.organisation or old.organisation,
+            job_title=person.job_title,
+            phone=person.phone,
+            language=language or old.language,
+            status=status,
+            waiting_position=position,
+            replaces=old,
+        )
+        try:
+            with transaction.atomic():
+                new.save()
+        except IntegrityError as error:
+            raise AlreadyRegistered(person.email) from error
+        Answer.objects.bulk_create(
+            Answer(participant=new, question_id=a.question_id, value=a.value)
+            for a in old.answers.filter(question__sensitive=False)
+        )
+        history.record(old, ChangeAction.SUBSTITUTED, by=by, changes={"to": [old.name, new.name]})
+        history.record(new, ChangeAction.SUBSTITUTE, by=by, changes={"from": [old.name, new.name]})
+        mails.to_participant(old, "substituted")
+        mails.to_participant(new, "registered")
+        counts.save(update_fields=["confirmed", "waiting"])
+    return new
+
+
+def update_participant(
+    participant: Participant, person: Person, *, by=None, question_ids=()
+) -> Participant:
+    """Saves changed details and answers, recording old and new values in the history."""
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update().get(pk=participant.pk)
+        if not participant.is_active:
+            raise RegistrationError(_("This registration is no longer active."), code="inactive")
+        changes = {}
+        for name in DETAIL_FIELDS:
+            new_value = getattr(person, name)
+            if getattr(participant, name) != new_value:
+                changes[name] = [getattr(participant, name), new_value]
+                setattr(participant, name, new_value)
+        if "email" in changes and _email_taken(participant, person.email):
+            raise AlreadyRegistered(person.email)
+        old_answers = {a.question_id: a for a in participant.answers.all()}
+        for qid in question_ids:
+            value = person.answers.get(qid)
+            before = old_answers[qid].value if qid in old_answers else None
+            if (before or None) == (value or None):
+                continue
+            changes[f"question:{qid}"] = [before, value]
+            if value in (None, "", []):
+                Answer.objects.filter(participant=participant, question_id=qid).delete()
+            else:
+                Answer.objects.update_or_create(
+                    participant=participant, question_id=qid, defaults={"value": value}
+                )
+        if changes:
+            participant.save()
+            history.record(participant, ChangeAction.EDITED, by=by, changes=changes)
+    return participant
+
+
+def _email_taken(participant: Participant, email: str) -> bool:
+    return (
+        Participant.objects.filter(event_id=participant.event_id, status__in=ACTIVE_STATUSES)
+        .exclude(pk=participant.pk)
+        .annotate(lower_email=Lower("email"))
+        .filter(lower_email=email.lower())
+        .exists()
+    )
+
+
+def resend_confirmation(participant: Participant, *, by=None) -> None:
+    with transaction.atomic():
+        mails.to_participant(participant, "registered")
+        history.record(participant, ChangeAction.RESENT, by=by)
+
+
+def remind_registered(event: Event, email: str) -> None:
+    """Someone tried to register an address again: mail that address its manage link (at most
+    once an hour), and show the visitor nothing more."""
+    participant = (
+        Participant.objects.filter(event=event, status__in=ACTIVE_STATUSES)
+        .annotate(lower_email=Lower("email"))
+        .filter(lower_email=email.lower())
+        .first()
+    )
+    if participant is None:
+        return
+    hour_ago = timezone.now() - dt.timedelta(hours=1)
+    if participant.changes.filter(action=ChangeAction.RESENT, at__gte=hour_ago).exists():
+        return
+    with transaction.atomic():
+        mails.to_participant(participant, "already_registered")
+        history.record(participant, ChangeAction.RESENT, note="duplicate registration attempt")
+
+
+def promote_from_waiting_list(event: Event, *, by=None) -> list[Participant]:
+    """Fills free seats from the waiting list, e.g. after staff raise the capacity."""
+    seats.ensure_seat_count(event)
+    with transaction.atomic():
+        counts = seats.lock(event)
+        event.refresh_from_db(fields=["capacity", "starts_at"])
+        promoted = seats.promote(event, counts, by=by)
+        counts.save(update_fields=["confirmed", "waiting"])
+    return promoted
+
+
+def promote_participant(participant: Participant, *, by) -> Participant:
+    """Staff move one person from the waiting list into a seat, beyond capacity if need be."""
+    with transaction.atomic():
+        counts, participant = _locked(participant)
+        if participant.status != ParticipantStatus.WAITING:
+            raise RegistrationError(_("Only someone on the waiting list can be moved up."))
+        participant.status = ParticipantStatus.CONFIRMED
+        participant.waiting_position = None
+        participant.save(update_fields=["status", "waiting_position", "updated_at"])
+        counts.confirmed += 1
+        counts.waiting -= 1
+        counts.save(update_fields=["confirmed", "waiting"])
+        history.record(participant, ChangeAction.PROMOTED, by=by)
+        mails.to_participant(participant, "promoted")
+    return participant

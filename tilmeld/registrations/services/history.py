@@ -1,0 +1,28 @@
+from tilmeld.registrations.enums import ChangeAction
+from tilmeld.registrations.models import Participant, ParticipantChange
+
+
+def record(
+    participant: Participant,
+    action: ChangeAction,
+    *,
+    by=None,
+    changes: dict | None = None,
+    note: str = "",
+) -> ParticipantChange:
+    return ParticipantChange.objects.create(
+        participant=participant,
+        action=action,
+        by_user=by if by is not None and by.is_authenticated else None,
+        by_participant=by is None,
+        changes=changes or {},
+        note=note,
+    )
+
+
+def record_many(participants, action: ChangeAction, *, by=None) -> None:
+    user = by if by is not None and by.is_authenticated else None
+    ParticipantChange.objects.bulk_create(
+        ParticipantChange(participant=p, action=action, by_user=user, by_participant=by is None)
+        for p in participants
+    )

@@ -1,0 +1,28 @@
+"""Which mail goes to whom. The texts live in tilmeld/registrations/mails.py and templates."""
+
+from tilmeld.mail.services import queue_mail
+from tilmeld.registrations.models import Booking, Participant
+
+RENDER = "tilmeld.registrations.mails."
+
+
+def to_participant(participant: Participant, kind: str, **params) -> None:
+    queue_mail(
+        RENDER + kind,
+        to_email=participant.email,
+        to_name=participant.name,
+        language=participant.language,
+        params={"participant": participant.pk, **params},
+        reference=f"event:{participant.event_id}",
+    )
+
+
+def to_booker(booking: Booking, kind: str, **params) -> None:
+    queue_mail(
+        RENDER + kind,
+        to_email=booking.booker_email,
+        to_name=booking.booker_name,
+        language=booking.language,
+        params={"booking": booking.pk, **params},
+        reference=f"event:{booking.event_id}",
+    )

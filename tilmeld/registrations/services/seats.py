@@ -1,0 +1,73 @@
+"""Seats: the one place that decides who gets one. Every decision holds the event's SeatCount
+row lock (SELECT … FOR UPDATE), so two processes never hand out the same seat."""
+
+from django.utils import timezone
+
+from tilmeld.events.models import Event
+from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
+from tilmeld.registrations.models import Participant, SeatCount
+from tilmeld.registrations.services import history, mails
+
+
+def ensure_seat_count(event: Event) -> None:
+    SeatCount.objects.get_or_create(event=event)
+
+
+def lock(event: Event) -> SeatCount:
+    """Call inside a transaction; the lock is held until it ends."""
+    return SeatCount.objects.select_for_update().get(pk=event.pk)
+
+
+def free_seats(event: Event, seats: SeatCount) -> int | None:
+    if event.capacity is None:
+        return None
+    return max(event.capacity - seats.confirmed, 0)
+
+
+def place(event: Event, seats: SeatCount, participants: list[Participant], *, override: bool):
+    """Gives seats in order to participants inserted as CONFIRMED; the rest join the waiting
+    list. Returns the participants put on the waiting list (empty when all got a seat)."""
+    free = free_seats(event, seats)
+    if override or free is None or free >= len(participants):
+        seats.confirmed += len(participants)
+        return []
+    overflow = participants[free:]
+    for participant in overflow:
+        seats.waiting_sequence += 1
+        participant.status = ParticipantStatus.WAITING
+        participant.waiting_position = seats.waiting_sequence
+    Participant.objects.bulk_update(overflow, ["status", "waiting_position"])
+    seats.confirmed += free
+    seats.waiting += len(overflow)
+    return overflow
+
+
+def promote(event: Event, seats: SeatCount, *, by=None) -> list[Participant]:
+    """Moves the first in line into free seats, tells them by mail. Caller saves `seats`."""
+    free = free_seats(event, seats)
+    if free == 0 or seats.waiting == 0 or event.starts_at <= timezone.now():
+        return []
+    line = (
+        Participant.objects.select_for_update()
+        .filter(event=event, status=ParticipantStatus.WAITING)
+        .order_by("waiting_position")
+    )
+    promoted = list(line if free is None else line[:free])
+    for participant in promoted:
+        participant.status = ParticipantStatus.CONFIRMED
+        participant.waiting_position = None
+    Participant.objects.bulk_update(promoted, ["status", "waiting_position"])
+    seats.confirmed += len(promoted)
+    seats.waiting -= len(promoted)
+    for participant in promoted:
+        history.record(participant, ChangeAction.PROMOTED, by=by)
+        mails.to_participant(participant, "promoted")
+    return promoted
+
+
+def release(seats: SeatCount, participant: Participant) -> None:
+    """Gives back the seat or waiting place the participant held."""
+    if participant.status == ParticipantStatus.CONFIRMED:
+        seats.confirmed -= 1
+    elif participant.status == ParticipantStatus.WAITING:
+        seats.waiting -= 1

@@ -1,0 +1,193 @@
+"""The secret manage links: one per participant, one per booking. No login needed."""
+
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tilmeld.core.site import site_settings
+from tilmeld.registrations import selectors
+from tilmeld.registrations.enums import ParticipantStatus
+from tilmeld.registrations.exceptions import RegistrationError
+from tilmeld.registrations.forms import PersonForm, SubstituteForm, colleague_formset
+from tilmeld.registrations.services import changes
+from tilmeld.registrations.services.booking import add_participants
+
+
+def _permissions(participant):
+    event = participant.event
+    now = timezone.now()
+    started = event.starts_at <= now
+    binding = participant.status == ParticipantStatus.CONFIRMED and event.is_binding(now)
+    active = participant.is_active and not started
+    return {
+        "can_edit": active,
+        "can_cancel": active and not binding,
+        "can_substitute": active and event.substitution_allowed,
+        "is_binding": binding,
+    }
+
+
+def _gone(request, participant):
+    return render(request, "registrations/gone.html", {"participant": participant}, status=410)
+
+
+@require_http_methods(["GET", "POST"])
+def manage_participant(request, token):
+    participant = selectors.participant_for_token(token)
+    if participant is None:
+        raise Http404
+    if participant.status == ParticipantStatus.SUBSTITUTED:
+        return _gone(request, participant)
+    questions = selectors.event_questions(participant.event)
+    answers = selectors.answers_by_question(participant)
+    allowed = _permissions(participant)
+    initial = PersonForm.initial_for(participant, answers)
+    edit_form = PersonForm(initial=initial, questions=questions, prefix="edit")
+    substitute_form = SubstituteForm(prefix="sub")
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "edit" and allowed["can_edit"]:
+                edit_form = PersonForm(
+                    request.POST, initial=initial, questions=questions, prefix="edit"
+                )
+                if edit_form.is_valid():
+                    changes.update_participant(
+                        participant, edit_form.person(), question_ids=[q.pk for q in questions]
+                    )
+                    messages.success(request, _("Your changes have been saved."))
+                    return redirect(participant.get_manage_url())
+                status = 422
+            elif action == "cancel" and allowed["can_cancel"]:
+                changes.cancel_registration(participant)
+                messages.success(request, _("Your registration has been cancelled."))
+                return redirect(participant.get_manage_url())
+            elif action == "substitute" and allowed["can_substitute"]:
+                substitute_form = SubstituteForm(request.POST, prefix="sub")
+                if substitute_form.is_valid():
+                    new = changes.substitute_participant(
+                        participant, substitute_form.person(), language=get_language()
+                    )
+                    return render(
+                        request,
+                        "registrations/handed_over.html",
+                        {"new": new, "participant": participant},
+                    )
+                status = 422
+            else:
+                messages.error(request, _("That change is not possible for this registration."))
+                status = 409
+        except RegistrationError as error:
+            form = substitute_form if action == "substitute" else edit_form
+            form.add_error(error.field if error.field in form.fields else None, error.message)
+            status = 409
+    participant.refresh_from_db()
+    context = {
+        "participant": participant,
+        "event": participant.event,
+        "position": selectors.waiting_position(participant),
+        "answers": [(q, answers.get(q.pk)) for q in questions if q.pk in answers],
+        "edit_form": edit_form,
+        "substitute_form": substitute_form,
+        "contact_email": participant.event.contact_email or site_settings(request).contact_email,
+        **_permissions(participant),
+    }
+    return render(request, "registrations/manage.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def manage_booking(request, token):
+    booking = selectors.booking_for_token(token)
+    if booking is None:
+        raise Http404
+    event = booking.event
+    questions = selectors.event_questions(event)
+    participants = list(booking.participants.select_related("event").order_by("id"))
+    active = [p for p in participants if p.is_active]
+    room = max(event.max_booking_size - len(active), 0)
+    formset_class = colleague_formset(room)
+    kwargs = {"questions": questions}
+    add_formset = formset_class(
+        prefix="add",
+        form_kwargs=kwargs,
+        initial=[{}],
+    )
+    add_formset.extra = 1 if room else 0
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action")
+        try:
+            if action == "cancel":
+                target = next(
+                    (p for p in active if str(p.pk) == request.POST.get("participant")), None
+                )
+                if target is None or not _permissions(target)["can_cancel"]:
+                    raise RegistrationError(_("That registration cannot be cancelled here."))
+                changes.cancel_registration(target)
+                messages.success(
+                    request,
+                    _("%(name)s's registration has been cancelled.") % {"name": target.name},
+                )
+                return redirect(booking.get_manage_url())
+            if action == "add":
+                add_formset = formset_class(request.POST, prefix="add", form_kwargs=kwargs)
+                if add_formset.is_valid():
+                    people = add_formset.people(booking.booker_organisation)
+                    if people:
+                        add_participants(booking, people)
+                        messages.success(
+                            request, _("The colleagues have been added to the booking.")
+                        )
+                    return redirect(booking.get_manage_url())
+                status = 422
+        except RegistrationError as error:
+            messages.error(request, error.message)
+            status = 409
+    availability = selectors.availability(event)
+    context = {
+        "booking": booking,
+        "event": event,
+        "rows": [(p, _permissions(p), selectors.waiting_position(p)) for p in participants],
+        "add_formset": add_formset,
+        "can_add": room > 0 and availability.state in ("open", "full"),
+        "availability": availability,
+        "contact_email": event.contact_email or site_settings(request).contact_email,
+    }
+    return render(request, "registrations/booking.html", context, status=status)
+
+
+@require_http_methods(["GET", "POST"])
+def substitute_in_booking(request, token, pk):
+    booking = selectors.booking_for_token(token)
+    participant = booking and booking.participants.select_related("event").filter(pk=pk).first()
+    if participant is None:
+        raise Http404
+    if not participant.is_active or not _permissions(participant)["can_substitute"]:
+        return _gone(request, participant)
+    form = SubstituteForm(request.POST or None, prefix="sub")
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                new = changes.substitute_participant(
+                    participant, form.person(), language=get_language()
+                )
+            except RegistrationError as error:
+                form.add_error("email" if error.field == "email" else None, error.message)
+                status = 409
+            else:
+                messages.success(
+                    request,
+                    _("%(old)s's seat now belongs to %(new)s.")
+                    % {"old": participant.name, "new": new.name},
+                )
+                return redirect(booking.get_manage_url())
+        else:
+            status = 422
+    context = {"booking": booking, "participant": participant, "event": booking.event, "form": form}
+    return render(request, "registrations/substitute.html", context, status=status)

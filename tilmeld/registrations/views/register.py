@@ -1,0 +1,119 @@
+from django.contrib import messages
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from tilmeld.core.site import site_settings
+from tilmeld.events.enums import RegistrationState
+from tilmeld.events.selectors import event_for_page
+from tilmeld.registrations import selectors
+from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
+from tilmeld.registrations.forms import COLLEAGUE_ERRORS, BookingForm, colleague_formset
+from tilmeld.registrations.services import changes
+from tilmeld.registrations.services.booking import register
+
+OPEN_STATES = (RegistrationState.OPEN, RegistrationState.FULL)
+
+
+def _with_rows(data, prefix: str, rows: int):
+    data = data.copy()
+    data[f"{prefix}-TOTAL_FORMS"] = str(rows)
+    return data
+
+
+def _colleague_rows(request, limit: int) -> int:
+    try:
+        rows = int(request.GET.get("colleagues", 0))
+    except ValueError:
+        rows = 0
+    return min(max(rows, 0), limit)
+
+
+@require_http_methods(["GET", "POST"])
+def register_view(request, slug):
+    event = event_for_page(slug, preview=request.user.is_staff)
+    if event is None:
+        raise Http404
+    availability = selectors.availability(event)
+    questions = selectors.event_questions(event)
+    max_colleagues = max(event.max_booking_size - 1, 0)
+    formset_class = colleague_formset(max_colleagues)
+    kwargs = {"questions": questions}
+    status = 200
+    if request.method == "POST":
+        data = request.POST
+        adding = "add_colleague" in data
+        if adding:
+            raw = data.get("colleague-TOTAL_FORMS", "0")
+            total = int(raw) if raw.isdigit() else 0
+            data = _with_rows(data, "colleague", min(total + 1, max_colleagues))
+        form = BookingForm(data, **kwargs)
+        colleagues = formset_class(
+            data, prefix="colleague", form_kwargs=kwargs, error_messages=COLLEAGUE_ERRORS
+        )
+        if not adding:
+            if form.is_valid() and colleagues.is_valid():
+                booking, status = _submit(request, event, form, colleagues)
+                if booking is not None:
+                    return redirect(booking.get_manage_url())
+            else:
+                status = 422
+    else:
+        rows = _colleague_rows(request, max_colleagues)
+        form = BookingForm(**kwargs)
+        colleagues = formset_class(
+            prefix="colleague",
+            form_kwargs=kwargs,
+            initial=[{}] * rows,
+            error_messages=COLLEAGUE_ERRORS,
+        )
+        colleagues.extra = rows
+    site = site_settings(request)
+    context = {
+        "event": event,
+        "availability": availability,
+        "form": form,
+        "colleagues": colleagues,
+        "can_register": availability.state in OPEN_STATES or request.user.is_staff,
+        "can_add_colleague": len(colleagues.forms) < max_colleagues,
+        "contact_email": event.contact_email or site.contact_email,
+    }
+    return render(request, "registrations/register.html", context, status=status)
+
+
+def _submit(request, event, form, colleagues):
+    booker = form.booker()
+    people = ([form.person()] if form.cleaned_data.get("attending") else []) + colleagues.people(
+        booker.organisation
+    )
+    try:
+        booking = register(
+            event,
+            booker=booker,
+            people=people,
+            language=get_language(),
+            form_token=form.cleaned_data["form_token"],
+            by=request.user if request.user.is_authenticated else None,
+        )
+    except AlreadyRegistered as error:
+        changes.remind_registered(event, error.email)
+        form.add_error(None, error.message)
+        return None, 409
+    except RegistrationError as error:
+        form.add_error(None, error.message)
+        return None, 409
+    confirmed = [p for p in booking.participants.all() if p.status == "confirmed"]
+    if len(confirmed) == len(people):
+        messages.success(
+            request, _("Thank you. The registration is confirmed and a mail is on its way.")
+        )
+    else:
+        messages.warning(
+            request,
+            _(
+                "Thank you. The event is full, so the waiting list has your registration; we will mail you if a seat becomes free."
+            ),
+        )
+    return booking, 302
