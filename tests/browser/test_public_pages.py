@@ -23,7 +23,7 @@ SWITCH = {"da": "Dansk", "en": "English"}
 SITE_NAME = {"da": "Danmarks Biblioteksforening", "en": "Danish Library Association"}
 EVENT_TITLE = {"da": "Bibliotekernes årsmøde", "en": "The libraries' annual meeting"}
 # The site writes time spans with an en dash, as Danish and English typography want.
-EVENT_WHEN = {"da": "21. maj 2026, kl. 9.30–16.00", "en": "21 May 2026, 9:30–16:00"}  # noqa: RUF001
+EVENT_WHEN = {"da": "21. maj 2026, kl. 9.30–16.00", "en": "21 May 2026, 9:30–16:00"}
 VENUE = {"da": "Den Blå Planet", "en": "The Blue Planet"}
 ARTICLE_TITLE = {"da": "Ny hjemmeside til medlemmerne", "en": "A new website for members"}
 PRIVACY = {"da": "Privatlivspolitik", "en": "Privacy policy"}

@@ -1,4 +1,6 @@
-"""Dates and times as people write them: "23. maj 2016, kl. 9.30–16.00" / "23 May 2016, 9:30–16:00"."""
+"""Dates and times as people write them.
+
+Danish "23. maj 2016, kl. 9.30–16.00"; English "23 May 2016, 9:30–16:00"."""
 
 from datetime import datetime
 

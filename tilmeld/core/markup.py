@@ -24,7 +24,7 @@ def render_markdown(text: str) -> SafeString:
         url_schemes={"http", "https", "mailto", "tel"},
         link_rel="noopener noreferrer",
     )
-    return mark_safe(clean)  # noqa: S308 - nh3 has removed everything not on the allow-list
+    return mark_safe(clean)
 
 
 def plain_teaser(text: str, words: int = 30) -> str:

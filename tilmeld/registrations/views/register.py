@@ -113,7 +113,8 @@ def _submit(request, event, form, colleagues):
         messages.warning(
             request,
             _(
-                "Thank you. The event is full, so the waiting list has your registration; we will mail you if a seat becomes free."
+                "Thank you. The event is full, so the waiting list has your registration; "
+                "we will mail you if a seat becomes free."
             ),
         )
     return booking, 302

@@ -1,0 +1,288 @@
+import datetime as dt
+import re
+import uuid
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import EventFactory, register_people
+from tilmeld.registrations.models import Booking, Participant, Question
+
+pytestmark = pytest.mark.django_db
+
+
+def register_url(event):
+    return reverse("registrations:register", kwargs={"slug": event.slug})
+
+
+def form_data(client, event, **fields):
+    page = client.get(register_url(event)).content.decode()
+    found = re.search(r'name="form_token" value="([^"]+)"', page)
+    token = found.group(1) if found else str(uuid.uuid4())
+    data = {
+        "form_token": token,
+        "name": "Anne Hansen",
+        "email": "anne@example.org",
+        "organisation": "Vejle Bibliotekerne",
+        "attending": "on",
+        "consent": "on",
+        "colleague-TOTAL_FORMS": "0",
+        "colleague-INITIAL_FORMS": "0",
+    }
+    data.update(fields)
+    return data
+
+
+def errors(response):
+    return re.findall(r'class="error" id="[^"]+">([^<]+)<', response.content.decode())
+
+
+def test_register_redirects_to_booking_and_mails(client, site):
+    event = EventFactory(capacity=10)
+
+    response = client.post(register_url(event), form_data(client, event))
+
+    booking = Booking.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == booking.get_manage_url()
+    page = client.get(response["Location"]).content.decode()
+    assert "Tak. Tilmeldingen er bekræftet" in page
+    assert "Anne Hansen" in page
+    assert [m.to for m in mail.outbox] == [["Anne Hansen <anne@example.org>"]]
+
+
+def test_group_registration_creates_each_participant(client, site):
+    event = EventFactory()
+    data = form_data(client, event, **{
+        "colleague-TOTAL_FORMS": "2",
+        "colleague-0-name": "Bo Berg",
+        "colleague-0-email": "bo@example.org",
+        "colleague-1-name": "Ea Eskildsen",
+        "colleague-1-email": "ea@example.org",
+    })  # fmt: skip
+
+    response = client.post(register_url(event), data)
+
+    assert response.status_code == 302
+    participants = Participant.objects.order_by("id")
+    assert [(p.name, p.organisation) for p in participants] == [
+        ("Anne Hansen", "Vejle Bibliotekerne"),
+        ("Bo Berg", "Vejle Bibliotekerne"),
+        ("Ea Eskildsen", "Vejle Bibliotekerne"),
+    ]
+    assert len({p.manage_token for p in participants}) == 3
+
+
+def test_booker_not_attending_registers_only_colleagues(client, site):
+    event = EventFactory()
+    data = form_data(client, event, **{
+        "attending": "", "colleague-TOTAL_FORMS": "1",
+        "colleague-0-name": "Bo Berg", "colleague-0-email": "bo@example.org",
+    })  # fmt: skip
+
+    client.post(register_url(event), data)
+
+    assert list(Participant.objects.values_list("name", flat=True)) == ["Bo Berg"]
+    assert Booking.objects.get().booker_email == "anne@example.org"
+
+
+def test_invalid_input_gets_messages_next_to_fields_and_stores_nothing(client, site):
+    event = EventFactory()
+    question = Question.objects.create(event=event, text_da="Workshop", kind="text", required=True)
+    data = form_data(client, event, email="not-an-address", name="x" * 201, consent="")
+
+    response = client.post(register_url(event), data)
+
+    assert response.status_code == 422
+    assert errors(response) == [
+        "Sørg for denne værdi højst indeholder 200 tegn (den indeholder 201). ",
+        "Indtast en gyldig e-mail-adresse. ",
+        "Dette felt er påkrævet. ",
+        "Du skal acceptere privatlivsbetingelserne for at tilmelde dig. ",
+    ] or errors(response)
+    assert f'id="id_q{question.pk}_error"' in response.content.decode()
+    assert Participant.objects.count() == 0
+
+
+def test_too_many_colleagues_are_refused(client, site):
+    event = EventFactory(max_booking_size=20)
+    data = form_data(client, event, **{"colleague-TOTAL_FORMS": "300"})
+    for i in range(300):
+        data[f"colleague-{i}-name"] = f"P {i}"
+        data[f"colleague-{i}-email"] = f"p{i}@example.org"
+
+    response = client.post(register_url(event), data)
+
+    assert response.status_code == 422
+    assert "Du kan højst tilmelde 19 kollegaer ad gangen." in response.content.decode()
+    assert Participant.objects.count() == 0
+
+
+def test_five_hundred_participants_are_a_bad_request(client, site):
+    event = EventFactory()
+    data = form_data(client, event, **{"colleague-TOTAL_FORMS": "500"})
+    for i in range(500):
+        data[f"colleague-{i}-name"] = f"P {i}"
+        data[f"colleague-{i}-email"] = f"p{i}@example.org"
+
+    response = client.post(register_url(event), data)
+
+    assert response.status_code == 400
+    assert "Forespørgslen kunne ikke behandles" in response.content.decode()
+    assert Participant.objects.count() == 0
+
+
+def test_same_email_again_is_refused_and_link_mailed_to_the_address(client, site):
+    event = EventFactory()
+    [anne] = register_people(event, "Anne")
+    mail.outbox.clear()
+
+    response = client.post(register_url(event), form_data(client, event, email="ANNE@example.org"))
+
+    assert response.status_code == 409
+    assert "Adressen kan ikke tilmeldes arrangementet igen" in response.content.decode()
+    assert anne.manage_token not in response.content.decode()
+    assert [m.to for m in mail.outbox] == [["Anne <anne@example.org>"]]
+    assert anne.get_manage_url() in mail.outbox[0].body
+    assert Participant.objects.count() == 1
+
+
+def test_double_submitted_form_creates_one_booking(client, site):
+    event = EventFactory()
+    data = form_data(client, event)
+
+    first = client.post(register_url(event), data)
+    second = client.post(register_url(event), data)
+
+    assert first["Location"] == second["Location"]
+    assert Participant.objects.count() == 1
+
+
+def test_posting_when_closed_is_refused(client, site):
+    event = EventFactory(registration_opens_at=timezone.now() + dt.timedelta(days=3))
+    data = form_data(client, event)
+
+    response = client.post(register_url(event), data)
+
+    assert response.status_code == 409
+    assert "Tilmeldingen åbner " in response.content.decode()
+    assert Participant.objects.count() == 0
+
+
+def test_event_page_shows_full_state_and_waiting_list_button(client, site):
+    event = EventFactory(capacity=1)
+    register_people(event, "A")
+
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert "Arrangementet er fuldt." in page
+    assert "Skriv dig på ventelisten" in page
+
+
+def test_event_page_shows_seats_left_when_chosen(client, site):
+    event = EventFactory(capacity=5, show_seats_left=True)
+    register_people(event, "A", "B")
+
+    page = client.get(event.get_absolute_url()).content.decode()
+
+    assert "3 ledige pladser" in page
+
+
+def test_manage_link_cancel_before_binding(client, site):
+    event = EventFactory(binding_at=timezone.now() + dt.timedelta(days=5))
+    [anne] = register_people(event, "Anne")
+
+    response = client.post(anne.get_manage_url(), {"action": "cancel"})
+
+    anne.refresh_from_db()
+    assert response.status_code == 302
+    assert anne.status == "cancelled"
+    assert "Din tilmelding er afmeldt." in client.get(anne.get_manage_url()).content.decode()
+
+
+def test_manage_link_after_binding_offers_substitution_not_cancel(client, site):
+    event = EventFactory(binding_at=timezone.now() - dt.timedelta(days=1))
+    [anne] = register_people(event, "Anne")
+
+    page = client.get(anne.get_manage_url()).content.decode()
+    response = client.post(anne.get_manage_url(), {"action": "cancel"})
+
+    assert "Afmeld min tilmelding" not in page
+    assert "Send en kollega i stedet" in page
+    assert response.status_code == 409
+    anne.refresh_from_db()
+    assert anne.status == "confirmed"
+
+
+def test_substitution_through_manage_link(client, site):
+    event = EventFactory(binding_at=timezone.now() - dt.timedelta(days=1))
+    [anne] = register_people(event, "Anne")
+    mail.outbox.clear()
+
+    response = client.post(
+        anne.get_manage_url(),
+        {"action": "substitute", "sub-name": "Bo Berg", "sub-email": "bo@example.org"},
+    )
+
+    bo = Participant.objects.get(email="bo@example.org")
+    assert response.status_code == 200
+    assert bo.status == "confirmed"
+    assert client.get(anne.get_manage_url()).status_code == 410
+    assert sorted(m.to[0] for m in mail.outbox) == [
+        "Anne <anne@example.org>",
+        "Bo Berg <bo@example.org>",
+    ]
+
+
+def test_forged_manage_link_is_404(client, site):
+    response = client.get(reverse("registrations:manage", kwargs={"token": "x" * 32}))
+    assert response.status_code == 404
+
+
+def test_edit_details_through_manage_link(client, site):
+    event = EventFactory()
+    [anne] = register_people(event, "Anne")
+
+    client.post(
+        anne.get_manage_url(),
+        {"action": "edit", "edit-name": "Anne Hansen", "edit-email": anne.email},
+    )
+
+    anne.refresh_from_db()
+    assert anne.name == "Anne Hansen"
+    assert anne.changes.last().changes["name"] == ["Anne", "Anne Hansen"]
+
+
+def test_hostile_name_is_escaped_in_page_and_mail(client, site):
+    event = EventFactory()
+    client.post(register_url(event), form_data(client, event, name="<script>alert(1)</script>"))
+
+    booking = Booking.objects.get()
+    page = client.get(booking.get_manage_url()).content.decode()
+    html_mail = mail.outbox[0].alternatives[0][0]
+
+    assert "<script>alert(1)</script>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "<script>alert(1)</script>" not in html_mail
+
+
+def test_booking_page_cancels_one_participant(client, site):
+    event = EventFactory()
+    anne, bo = register_people(event, "Anne", "Bo")
+
+    client.post(anne.booking.get_manage_url(), {"action": "cancel", "participant": bo.pk})
+
+    bo.refresh_from_db()
+    assert bo.status == "cancelled"
+
+
+def test_register_page_query_count_is_constant(client, site, django_assert_max_num_queries):
+    event = EventFactory()
+    for i in range(3):
+        Question.objects.create(event=event, text_da=f"Q{i}", kind="text")
+    register_people(event, "A", "B", "C")
+
+    with django_assert_max_num_queries(8):
+        client.get(register_url(event))
