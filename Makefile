@@ -61,5 +61,9 @@ messages: install
 bench: install
 	$(BIN)/python -m bench.pages
 
+# N registrations by C concurrent users for K seats through gunicorn + PostgreSQL (bench/rush.py).
+bench-rush: install
+	$(BIN)/python -m bench.rush --requests $(or $(N),2000) --concurrency $(or $(C),64) --capacity $(or $(K),500) $(RUSH_ARGS)
+
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

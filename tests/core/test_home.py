@@ -78,3 +78,10 @@ def test_front_page_query_count_does_not_grow(client, site, django_assert_num_qu
     page = content(response)
     assert len(card_titles(page, "event")) == count
     assert len(card_titles(page, "article")) == count
+
+
+def test_front_page_of_a_fresh_install_without_site_settings(client, db):
+    response = client.get(url("home"))
+
+    assert response.status_code == 200
+    assert '<span class="brand-name">Tilmeld</span>' in content(response)

@@ -71,17 +71,20 @@ def test_event_archive_shows_past_events_latest_first(client, site):
     assert card_titles(content(response), "event") == ["Sent i april", "Tidligt i april"]
 
 
-@pytest.mark.parametrize("name", ["events:list", "events:archive"])
+@pytest.mark.parametrize(
+    ("name", "expected"), [("events:list", "Kommende"), ("events:archive", "Afholdt")]
+)
 @pytest.mark.parametrize("page", ["abc", "-1", "99999"])
-def test_event_lists_with_a_strange_page_number_show_a_normal_page(client, site, name, page):
+def test_event_lists_with_a_strange_page_number_show_a_normal_page(
+    client, site, name, expected, page
+):
     EventFactory(title_da="Kommende")
     past("Afholdt", 4)
 
     response = client.get(url(name), {"page": page})
 
-    assert card_titles(content(response), "event") == (
-        ["Kommende"] if name == "events:list" else ["Afholdt"]
-    )
+    assert response.status_code == 200
+    assert card_titles(content(response), "event") == [expected]
 
 
 @pytest.mark.parametrize("count", [1, 3])

@@ -97,11 +97,11 @@ def test_invalid_input_gets_messages_next_to_fields_and_stores_nothing(client, s
 
     assert response.status_code == 422
     assert errors(response) == [
-        "Sørg for denne værdi højst indeholder 200 tegn (den indeholder 201). ",
+        "Denne værdi må højst have 200 tegn (den har 201). ",
         "Indtast en gyldig e-mail-adresse. ",
         "Dette felt er påkrævet. ",
         "Du skal acceptere privatlivsbetingelserne for at tilmelde dig. ",
-    ] or errors(response)
+    ]
     assert f'id="id_q{question.pk}_error"' in response.content.decode()
     assert Participant.objects.count() == 0
 

@@ -1,0 +1,82 @@
+import datetime as dt
+
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from tests.factories import EventFactory, SiteSettingsFactory, register_people
+from tilmeld.registrations.models import Participant, Question
+
+
+def _event(**kwargs):
+    SiteSettingsFactory()
+    event = EventFactory(title_da="Bibliotekernes dag", capacity=2, show_seats_left=True, **kwargs)
+    Question.objects.create(
+        event=event, text_da="Kost", kind="multiple", choices="Vegetar\nGlutenfri", sensitive=True
+    )
+    return event
+
+
+def test_participant_registers_from_the_event_page(page, axe):
+    event = _event()
+
+    page.goto(event.get_absolute_url())
+    page.get_by_role("link", name="Tilmeld", exact=True).click()
+    axe(page)
+    page.get_by_label("Navn").fill("Anne Hansen")
+    page.get_by_label("E-mail").fill("anne@example.org")
+    page.get_by_label("Organisation").fill("Vejle Bibliotekerne")
+    page.get_by_label("Vegetar").check()
+    page.get_by_label("Jeg har læst privatlivspolitikken").check()
+    page.get_by_role("button", name="Tilmeld").click()
+
+    page.get_by_text("Tak. Tilmeldingen er bekræftet").wait_for()
+    assert page.get_by_role("cell", name="Anne Hansen", exact=True).is_visible()
+    assert page.get_by_role("cell", name="Bekræftet", exact=True).is_visible()
+    axe(page)
+    anne = Participant.objects.get()
+    assert (anne.name, anne.answers.get().value) == ("Anne Hansen", ["Vegetar"])
+
+
+def test_errors_are_shown_next_to_fields_on_a_phone(phone_page, axe):
+    event = _event()
+    with translation.override("en"):
+        url = reverse("registrations:register", kwargs={"slug": event.slug})
+
+    phone_page.goto(url)
+    phone_page.get_by_label("E-mail").fill("not-an-address")
+    phone_page.get_by_role("button", name="Register", exact=True).click()
+
+    assert phone_page.locator("#id_email_error").inner_text() == "Enter a valid email address."
+    assert phone_page.locator("#id_name_error").inner_text() == "This field is required."
+    assert phone_page.get_by_label("E-mail").get_attribute("aria-invalid") == "true"
+    axe(phone_page)
+    assert Participant.objects.count() == 0
+
+
+def test_colleague_rows_are_added_without_javascript_losing_nothing(page):
+    event = _event()
+
+    page.goto(reverse("registrations:register", kwargs={"slug": event.slug}))
+    page.get_by_label("Navn").fill("Chef Jensen")
+    page.get_by_role("button", name="Tilføj en kollega").click()
+
+    assert page.get_by_label("Navn").first.input_value() == "Chef Jensen"
+    assert page.get_by_role("group", name="Kollega 1").is_visible()
+
+
+def test_binding_registration_is_handed_to_a_colleague(page, axe):
+    event = _event(binding_at=timezone.now() - dt.timedelta(days=1))
+    [anne] = register_people(event, "Anne")
+
+    page.goto(anne.get_manage_url())
+    assert page.get_by_text("Tilmeldingen har været bindende siden").is_visible()
+    assert page.get_by_role("button", name="Afmeld min tilmelding").count() == 0
+    axe(page)
+    page.get_by_label("Kollegaens navn").fill("Bo Berg")
+    page.get_by_label("Kollegaens e-mail").fill("bo@example.org")
+    page.get_by_role("button", name="Overdrag min plads").click()
+
+    page.get_by_role("heading", name="Din plads er overdraget").wait_for()
+    assert Participant.objects.get(email="bo@example.org").status == "confirmed"
+    page.goto(anne.get_manage_url())
+    assert page.get_by_role("heading", name="Linket virker ikke længere").is_visible()
