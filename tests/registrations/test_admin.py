@@ -1,0 +1,112 @@
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import EventFactory, StaffFactory, register_people
+from tilmeld.registrations.enums import ChangeAction
+from tilmeld.registrations.models import Participant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def staff_client(client):
+    client.force_login(StaffFactory())
+    return client
+
+
+def test_staff_register_beyond_capacity_with_override(staff_client, site):
+    event = EventFactory(capacity=1)
+    register_people(event, "A")
+    url = reverse("admin:registrations_participant_register")
+    data = {
+        "event": event.pk,
+        "name": "Ekstra Gæst",
+        "email": "gaest@example.org",
+        "language": "da",
+        "override_capacity": "on",
+    }
+
+    response = staff_client.post(url, data)
+
+    guest = Participant.objects.get(email="gaest@example.org")
+    assert response.status_code == 302
+    assert guest.status == "confirmed"
+    assert guest.changes.first().by_user.is_staff
+
+
+def test_staff_register_without_override_joins_waiting_list(staff_client, site):
+    event = EventFactory(capacity=1)
+    register_people(event, "A")
+    data = {"event": event.pk, "name": "B", "email": "b@example.org", "language": "da"}
+
+    staff_client.post(reverse("admin:registrations_participant_register"), data)
+
+    assert Participant.objects.get(email="b@example.org").status == "waiting"
+
+
+def test_admin_actions_cancel_promote_resend(staff_client, site):
+    event = EventFactory(capacity=1)
+    a, b = register_people(event, "A", "B")
+    url = reverse("admin:registrations_participant_changelist")
+    mail.outbox.clear()
+
+    staff_client.post(url, {"action": "promote_selected", "_selected_action": [b.pk]})
+    staff_client.post(url, {"action": "cancel_selected", "_selected_action": [a.pk]})
+    staff_client.post(url, {"action": "resend_selected", "_selected_action": [b.pk]})
+
+    a.refresh_from_db()
+    b.refresh_from_db()
+    assert (a.status, b.status) == ("cancelled", "confirmed")
+    assert [c.action for c in b.changes.all()] == [
+        ChangeAction.REGISTERED,
+        ChangeAction.WAITING,
+        ChangeAction.PROMOTED,
+        ChangeAction.RESENT,
+    ]
+    assert len(mail.outbox) == 3
+
+
+def test_staff_substitute_view(staff_client, site):
+    event = EventFactory()
+    [a] = register_people(event, "A")
+    url = reverse("admin:registrations_participant_substitute", args=[a.pk])
+
+    response = staff_client.post(url, {"name": "C", "email": "c@example.org"})
+
+    new = Participant.objects.get(email="c@example.org")
+    assert response.status_code == 302
+    assert new.replaces == a
+
+
+def test_admin_pages_load(staff_client, site):
+    event = EventFactory(capacity=10)
+    [a] = register_people(event, "A")
+
+    pages = [
+        reverse("admin:registrations_participant_changelist"),
+        reverse("admin:registrations_participant_change", args=[a.pk]),
+        reverse("admin:registrations_participant_register"),
+        reverse("admin:events_event_change", args=[event.pk]),
+        reverse("admin:events_event_changelist"),
+        reverse("admin:mail_outboxmessage_changelist"),
+    ]
+
+    assert [staff_client.get(url).status_code for url in pages] == [200] * len(pages)
+    assert "1 / 10" in staff_client.get(pages[4]).content.decode()
+
+
+def test_editing_participant_in_admin_records_history(staff_client, site):
+    event = EventFactory()
+    [a] = register_people(event, "A")
+    url = reverse("admin:registrations_participant_change", args=[a.pk])
+
+    staff_client.post(url, {
+        "name": "A Andersen", "email": a.email, "organisation": "Odense", "job_title": "", "phone": "",
+        "answers-TOTAL_FORMS": "0", "answers-INITIAL_FORMS": "0",
+        "changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0",
+    })  # fmt: skip
+
+    change = a.changes.last()
+    assert change.changes["name"] == ["A", "A Andersen"]
+    assert change.by_user is not None
