@@ -102,7 +102,7 @@ def test_editing_participant_in_admin_records_history(staff_client, site):
     url = reverse("admin:registrations_participant_change", args=[a.pk])
 
     staff_client.post(url, {
-        "name": "A Andersen", "email": a.email, "organisation": "Odense", "job_title": "", "phone": "",
+        "name": "A Andersen", "email": a.email, "organisation": "Odense",
         "answers-TOTAL_FORMS": "0", "answers-INITIAL_FORMS": "0",
         "changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0",
     })  # fmt: skip
