@@ -171,7 +171,14 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.server": {"level": "WARNING"}},
+    "loggers": {
+        "django.server": {"level": "WARNING"},
+        # One line per task is noise on the console; failures are still logged as warnings.
+        "django_tasks": {"level": env.str("TASKS_LOG_LEVEL", default="WARNING")},
+        "django_tasks_db": {"level": env.str("TASKS_LOG_LEVEL", default="WARNING")},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
+    },
 }
 
 # Stable Message-IDs let receiving servers drop a duplicate if a retry ever resends a mail.

@@ -49,5 +49,8 @@ def text_of(page: str, tag: str, css_class: str) -> str:
 
 def card_titles(page: str, kind: str) -> list[str]:
     """The titles of the event or article cards, in page order: card_titles(page, "event")."""
-    pattern = rf'<article class="card {kind}-card">\s*<h[2-6] class="card-title"><a href="[^"]*">(.*?)</a>'
+    pattern = (
+        rf'<article class="card {kind}-card">\s*'
+        r'<h[2-6] class="card-title"><a href="[^"]*">(.*?)</a>'
+    )
     return [html.unescape(title) for title in re.findall(pattern, page)]

@@ -2,10 +2,11 @@
 connection, all released at once, with committed data visible across them."""
 
 import threading
+import time
 import uuid
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 
 from tests.factories import EventFactory, register_people
 from tilmeld.mail.models import OutboxMessage
@@ -226,3 +227,57 @@ def test_substitution_racing_cancellation_one_wins(site, round_):
         assert Participant.objects.get(name="Carl").replaces_id == anne.pk
     assert counts(event) == row_counts(event)
     assert counts(event)[0] == 1
+
+
+def lock_waiters(table):
+    """How many connections wait for a lock on `table` (read from a separate connection)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_locks WHERE relation = %s::regclass AND NOT granted", [table]
+        )
+        return cursor.fetchone()[0]
+
+
+def wait_for(condition, timeout=10.0):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.01)
+
+
+def test_double_submit_committing_between_token_and_address_checks_returns_first_booking(site):
+    """Forces the interleaving the 8-thread test hits only by chance: the first submission
+    commits after the second looked its form token up but before it checks the addresses. A
+    queued ACCESS EXCLUSIVE lock on the participant table holds the second submission at its
+    address check until the first has committed."""
+    event = EventFactory(capacity=10)
+    token = uuid.uuid4()
+    table = Participant._meta.db_table
+    first_done, commit_first = threading.Event(), threading.Event()
+
+    def first():
+        with transaction.atomic():
+            booking = registering(event, "Anne", form_token=token)()
+            first_done.set()
+            assert commit_first.wait(timeout=20)
+        return booking
+
+    def gate():
+        assert first_done.wait(timeout=20)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # noqa: S608
+
+    def second():
+        wait_for(lambda: lock_waiters(table) == 1)  # the gate waits behind the first submission
+        return registering(event, "Anne", form_token=token)()
+
+    def conductor():
+        wait_for(lambda: lock_waiters(table) == 2)  # the second now waits behind the gate
+        commit_first.set()
+
+    results = at_once(first, gate, second, conductor)
+
+    assert errors(results) == []
+    booking = Booking.objects.get(event=event)
+    assert (results[0].pk, results[2].pk) == (booking.pk, booking.pk)
+    assert event.participants.count() == 1

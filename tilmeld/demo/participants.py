@@ -1,5 +1,7 @@
 """Demo registrations: libraries from around the country, some groups, a waiting list."""
 
+from django_tasks_db.models import DBTaskResult
+
 from tilmeld.events.models import Event
 from tilmeld.mail.models import OutboxMessage
 from tilmeld.registrations.models import Question
@@ -15,6 +17,7 @@ FIRST = ["Anne", "Mette", "Lars", "Søren", "Hanne", "Jens", "Camilla", "Peter",
          "Sofie", "Henrik", "Ida", "Rasmus", "Birgitte", "Mads", "Karen", "Thomas"]  # fmt: skip
 LAST = ["Jensen", "Nielsen", "Hansen", "Pedersen", "Andersen", "Christensen", "Larsen", "Sørensen",
         "Rasmussen", "Jørgensen", "Madsen", "Kristensen", "Olsen", "Thomsen", "Poulsen"]  # fmt: skip
+SEND_TASK = "tilmeld.mail.tasks.send_message"
 TITLES = ["Bibliotekar", "Biblioteksleder", "Kulturchef", "Formidler", "Konsulent"]
 
 
@@ -72,4 +75,7 @@ def fill(event: Event, count: int, *, group_every: int = 5) -> None:
         register(event, booker=booker, people=people, language="da", by=None)
         n += size
     # The demo participants were "mailed" long ago: only mails made after loading get printed.
-    OutboxMessage.objects.filter(reference=f"event:{event.pk}").delete()
+    demo_mails = OutboxMessage.objects.filter(reference=f"event:{event.pk}")
+    ids = list(demo_mails.values_list("pk", flat=True))
+    DBTaskResult.objects.filter(task_path=SEND_TASK, args_kwargs__args__0__in=ids).delete()
+    demo_mails.delete()
