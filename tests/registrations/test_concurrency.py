@@ -265,7 +265,7 @@ def test_double_submit_committing_between_token_and_address_checks_returns_first
     def gate():
         assert first_done.wait(timeout=20)
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")  # noqa: S608
+            cursor.execute(f"LOCK TABLE {table} IN ACCESS EXCLUSIVE MODE")
 
     def second():
         wait_for(lambda: lock_waiters(table) == 1)  # the gate waits behind the first submission

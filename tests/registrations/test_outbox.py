@@ -175,12 +175,6 @@ def test_two_workers_with_the_same_message_send_it_once(site):
     assert message.status == MessageStatus.SENT
 
 
-@pytest.mark.xfail(
-    connection.vendor == "postgresql",
-    strict=True,
-    reason="BUG: a database error in the renderer aborts send_message's transaction, so the "
-    "failure cannot be recorded: the message stays queued with no retry, for ever",
-)
 def test_renderer_database_error_is_retried_like_any_failure(site, run_worker):
     message = queue_mail(
         "tests.registrations.test_outbox.render_with_broken_query",

@@ -24,7 +24,9 @@ def send_message(message_id: int) -> str:
         if message is None:
             return "skipped"
         try:
-            with translation.override(message.language):
+            # A savepoint: a failed query while rendering must not abort the transaction
+            # that records the failure.
+            with transaction.atomic(), translation.override(message.language):
                 email = import_string(message.renderer)(message)
             email.send()
         except Exception as error:

@@ -155,7 +155,13 @@ def register(
     if form_token and (done := Booking.objects.filter(form_token=token, event=event).first()):
         return done
     check_open(event, by=by)
-    _check_people(event, people, by=by)
+    try:
+        _check_people(event, people, by=by)
+    except AlreadyRegistered:
+        # The first of a double submission may have committed since the lookup above.
+        if form_token and (done := Booking.objects.filter(form_token=token, event=event).first()):
+            return done
+        raise
     seats.ensure_seat_count(event)
     with transaction.atomic():
         try:
