@@ -108,8 +108,8 @@ def test_event_page_query_count_does_not_grow(client, site, django_assert_num_qu
     event = conference()
     CoOrganiserFactory.create_batch(count, event=event)
 
-    # event with venue and organiser, its co-organisers, site settings, seat count, footer pages
-    with django_assert_num_queries(5):
+    # event with venue, organiser and seat count; its co-organisers, site settings, footer pages
+    with django_assert_num_queries(4):
         response = client.get(url("events:detail", slug=event.slug))
 
     assert text_of(content(response), "p", "organisers").count("Bibliotek ") == count

@@ -5,7 +5,8 @@ from tilmeld.events.models import CoOrganiser, Event
 
 def _with_relations(events):
     links = CoOrganiser.objects.select_related("organisation")
-    return events.select_related("venue", "organiser").prefetch_related(
+    # seat_count is the registrations app's running total: one join instead of a query per card.
+    return events.select_related("venue", "organiser", "seat_count").prefetch_related(
         Prefetch("co_organiser_links", queryset=links)
     )
 

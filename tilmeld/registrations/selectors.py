@@ -16,7 +16,10 @@ class Availability:
 
 def availability(event: Event, now=None) -> Availability:
     """The registration state including seats: OPEN turns FULL or SOLD_OUT when no seat is left."""
-    counts = SeatCount.objects.filter(pk=event.pk).first() or SeatCount(event=event)
+    try:
+        counts = event.seat_count  # no query when the caller used select_related
+    except SeatCount.DoesNotExist:
+        counts = SeatCount(event=event)
     state = event.registration_state(now)
     left = None if event.capacity is None else max(event.capacity - counts.confirmed, 0)
     if state == RegistrationState.OPEN and left == 0:
