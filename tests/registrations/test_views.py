@@ -286,3 +286,18 @@ def test_register_page_query_count_is_constant(client, site, django_assert_max_n
 
     with django_assert_max_num_queries(8):
         client.get(register_url(event))
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_event_list_shows_full_badge_without_extra_queries(
+    client, site, django_assert_num_queries, count
+):
+    for _ in range(count):
+        event = EventFactory(capacity=1)
+        register_people(event, f"P{event.pk}")
+
+    # paginator count, events with venue/organiser/seats, co-organisers, site settings, footer
+    with django_assert_num_queries(5):
+        page = client.get(reverse("events:list")).content.decode()
+
+    assert page.count("Fuldt: venteliste") == count
