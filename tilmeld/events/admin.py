@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from tilmeld.core.admin_mixins import PublicationStateFilter, PublishableAdminMixin
+from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 
 
@@ -21,7 +22,7 @@ class EventAdmin(PublishableAdminMixin, TranslationAdmin):
     date_hierarchy = "starts_at"
     prepopulated_fields = {"slug": ["title_da"]}
     autocomplete_fields = ["venue", "organiser"]
-    inlines = [CoOrganiserInline]
+    inlines = [CoOrganiserInline, SessionInline]
     fieldsets = [
         (None, {"fields": ["title", "slug", "summary", "body", "audience"]}),
         (_("Time and place"), {"fields": ["starts_at", "ends_at", "venue"]}),

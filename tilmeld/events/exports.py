@@ -38,3 +38,39 @@ def event_ics(event: Event, *, url: str, uid_host: str) -> bytes:
     calendar.add("method", "PUBLISH")
     calendar.add_component(_calendar_event(event, url=url, uid_host=uid_host))
     return calendar.to_ical()
+
+
+def session_ics(session, *, url: str, uid_host: str) -> bytes:
+    calendar = _calendar()
+    calendar.add("method", "PUBLISH")
+    item = CalendarEvent()
+    item.add("uid", f"session-{session.pk}@{uid_host}")
+    item.add("dtstamp", timezone.now())
+    item.add("dtstart", session.starts_at)
+    item.add("dtend", session.ends_at)
+    item.add("summary", f"{session.title} – {session.event.title}")
+    item.add("description", f"{plain_teaser(session.description, 60)}\n\n{url}".strip())
+    item.add("url", url)
+    venue = session.event.venue
+    place = ", ".join(p for p in (session.room, venue.name if venue else "") if p)
+    if place:
+        item.add("location", place)
+    calendar.add_component(item)
+    return calendar.to_ical()
+
+
+def events_feed_ics(events, *, url_for, uid_host: str, name: str) -> bytes:
+    """All upcoming events as one subscribable calendar."""
+    calendar = _calendar()
+    calendar.add("x-wr-calname", name)
+    calendar.add("x-wr-timezone", "Europe/Copenhagen")
+    calendar.add("refresh-interval;value=duration", "PT6H")
+    for event in events:
+        calendar.add_component(_calendar_event(event, url=url_for(event), uid_host=uid_host))
+    return calendar.to_ical()
+
+
+def programme_pdf(html: str, *, base_url: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=base_url).write_pdf()

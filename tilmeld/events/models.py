@@ -235,3 +235,8 @@ class CoOrganiser(models.Model):
 
     def __str__(self):
         return str(self.organisation)
+
+
+from tilmeld.events.programme import Session, SessionKind, Speaker  # noqa: E402
+
+__all__ = ["CoOrganiser", "Event", "Organisation", "Session", "SessionKind", "Speaker", "Venue"]

@@ -1,3 +1,7 @@
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import groupby
+
 from django.db.models import Prefetch
 
 from tilmeld.events.models import CoOrganiser, Event
@@ -22,3 +26,35 @@ def past_events(now=None):
 def event_for_page(slug: str, *, preview: bool = False) -> Event | None:
     events = Event.objects.all() if preview else Event.objects.published()
     return _with_relations(events).filter(slug=slug).first()
+
+
+@dataclass(frozen=True)
+class Slot:
+    """Sessions starting at the same time: one, or several in parallel."""
+
+    starts_at: datetime
+    ends_at: datetime
+    sessions: list
+
+    @property
+    def is_parallel(self) -> bool:
+        return len(self.sessions) > 1
+
+
+def programme(event: Event) -> list[Slot]:
+    sessions = event.sessions.prefetch_related("speakers").order_by("starts_at", "room", "id")
+    slots: list[Slot] = []
+    for start, group in groupby(sessions, key=lambda s: s.starts_at):
+        group = list(group)
+        slots.append(Slot(start, max(s.ends_at for s in group), group))
+    return slots
+
+
+def speakers_of(slots: list[Slot]) -> list:
+    """Each speaker once, in the order they first appear in the programme."""
+    seen = {}
+    for slot in slots:
+        for session in slot.sessions:
+            for speaker in session.speakers.all():
+                seen.setdefault(speaker.pk, speaker)
+    return list(seen.values())

@@ -1,6 +1,6 @@
 from modeltranslation.translator import TranslationOptions, register
 
-from tilmeld.events.models import Event, Venue
+from tilmeld.events.models import Event, Session, Speaker, Venue
 
 
 @register(Event)
@@ -11,3 +11,13 @@ class EventTranslation(TranslationOptions):
 @register(Venue)
 class VenueTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(Session)
+class SessionTranslation(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(Speaker)
+class SpeakerTranslation(TranslationOptions):
+    fields = ("job_title", "bio")

@@ -57,3 +57,8 @@ def translated_url(context, language):
 
             return reverse("home")
     return url
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")

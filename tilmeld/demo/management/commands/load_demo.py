@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tilmeld.core.models import Page, SiteSettings
-from tilmeld.demo import files, participants, texts
+from tilmeld.demo import files, participants, programme, texts
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 from tilmeld.news.models import Article
 
@@ -161,6 +161,7 @@ class Command(BaseCommand):
             upcoming.image_alt_en = "Graphic banner reading Fremtidens folkebibliotek"
             upcoming.save()
         CoOrganiser.objects.get_or_create(event=upcoming, organisation=organisations["bcf"])
+        programme.add_programme(upcoming)
         participants.fill(upcoming, 34)
 
         meeting_start = (now + dt.timedelta(days=21)).replace(hour=13, minute=0)
