@@ -108,8 +108,8 @@ def test_event_page_query_count_does_not_grow(client, site, django_assert_num_qu
     event = conference()
     CoOrganiserFactory.create_batch(count, event=event)
 
-    # event with venue, organiser and seat count; its co-organisers, site settings, footer pages
-    with django_assert_num_queries(4):
+    # event with venue, organiser and seat count; co-organisers, sessions, site settings, footer
+    with django_assert_num_queries(5):
         response = client.get(url("events:detail", slug=event.slug))
 
     assert text_of(content(response), "p", "organisers").count("Bibliotek ") == count
@@ -222,11 +222,13 @@ def test_event_page_links_the_programme_when_there_is_one(client, site):
 
     page = content(client.get(url("events:detail", "en", slug=event.slug)))
 
+    link = url("events:programme_pdf", "en", slug=event.slug)
     assert (
-        f'<a class="button" href="{event.programme_file.url}" download>Download the programme '
-        '<span class="muted">(PDF)</span></a>'
+        f'<a class="button" href="{link}">Download the programme <span class="muted">(PDF)</span></a>'
     ) in page
-    assert event.programme_file.url.endswith(".pdf")
+    download = client.get(link)
+    assert download["Content-Type"] == "application/pdf"
+    assert b"".join(download.streaming_content) == b"%PDF-1.4\n%%EOF\n"
 
 
 def test_event_page_has_no_programme_link_without_a_programme(client, site):

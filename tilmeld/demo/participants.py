@@ -6,6 +6,7 @@ from tilmeld.events.models import Event
 from tilmeld.mail.models import OutboxMessage
 from tilmeld.registrations.models import Question
 from tilmeld.registrations.services.booking import Booker, Person, register
+from tilmeld.registrations.services.sessions import choice_slots
 
 LIBRARIES = [
     "Aarhus Kommunes Biblioteker", "Odense Bibliotekerne", "Roskilde Bibliotekerne",
@@ -40,7 +41,7 @@ def questions(event: Event) -> list[Question]:
     ]
 
 
-def _person(n: int, event_questions: list[Question]) -> Person:
+def _person(n: int, event_questions: list[Question], slots) -> Person:
     first, last = FIRST[n % len(FIRST)], LAST[(n * 7) % len(LAST)]
     library = LIBRARIES[n % len(LIBRARIES)]
     answers = {}
@@ -59,6 +60,7 @@ def _person(n: int, event_questions: list[Question]) -> Person:
         organisation=library,
         job_title=TITLES[n % len(TITLES)],
         answers=answers,
+        sessions=[slot[n % len(slot)].pk for slot in slots],
     )
 
 
@@ -67,10 +69,11 @@ def fill(event: Event, count: int, *, group_every: int = 5) -> None:
     if event.participants.exists():
         return
     event_questions = questions(event)
+    slots = choice_slots(event)
     n = 0
     while n < count:
         size = 3 if (n // group_every) % 2 and count - n >= 3 else 1
-        people = [_person(n + i, event_questions) for i in range(size)]
+        people = [_person(n + i, event_questions, slots) for i in range(size)]
         booker = Booker(people[0].name, people[0].email, people[0].organisation)
         register(event, booker=booker, people=people, language="da", by=None)
         n += size

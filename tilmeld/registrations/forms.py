@@ -3,12 +3,48 @@ import uuid
 from django import forms
 from django.forms import formset_factory
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext, pgettext
 
+from tilmeld.core.dates import clock
 from tilmeld.registrations.enums import QuestionKind
 from tilmeld.registrations.models import Participant, Question
 from tilmeld.registrations.services.booking import Booker, Person
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+DETAIL_FIELDS = ("name", "email", "organisation", "job_title", "phone")
+
+
+class SessionRadio(forms.RadioSelect):
+    """Radio buttons where full sessions are shown but cannot be picked."""
+
+    def __init__(self, *args, full=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.full = {str(pk) for pk in full}
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if str(value) in self.full:
+            option["attrs"]["disabled"] = True
+        return option
+
+
+def session_field(slot, seats_left: dict[int, int], *, required: bool) -> forms.ChoiceField:
+    choices, full = [], []
+    for session in slot:
+        left = seats_left.get(session.pk, session.capacity)
+        where = f" · {session.room}" if session.room else ""
+        if left <= 0:
+            full.append(session.pk)
+            state = pgettext("session", "full")
+        else:
+            state = ngettext("%(left)d seat left", "%(left)d seats left", left) % {"left": left}
+        choices.append((str(session.pk), f"{session.title}{where} – {state}"))
+    return forms.ChoiceField(
+        label=_("Session at %(time)s") % {"time": clock(slot[0].starts_at)},
+        choices=choices,
+        required=required,
+        widget=SessionRadio(full=full),
+    )
 
 
 def question_field(question: Question) -> forms.Field:
@@ -56,11 +92,16 @@ class PersonForm(forms.Form):
     job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
-    def __init__(self, *args, questions=(), **kwargs):
+    def __init__(self, *args, questions=(), slots=(), seats_left=None, staff=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
+        self.slots = list(slots)
         for question in self.questions:
             self.fields[f"q{question.pk}"] = question_field(question)
+        for index, slot in enumerate(self.slots):
+            self.fields[f"session_{index}"] = session_field(
+                slot, seats_left or {}, required=not staff
+            )
         for name in ("name", "email", "organisation", "job_title", "phone"):
             self.fields[name].widget.attrs["autocomplete"] = {
                 "name": "name",
@@ -76,6 +117,9 @@ class PersonForm(forms.Form):
     def question_fields(self):
         return [self[f"q{q.pk}"] for q in self.questions]
 
+    def session_fields(self):
+        return [self[f"session_{i}"] for i in range(len(self.slots))]
+
     def person(self, default_organisation: str = "") -> Person:
         data = self.cleaned_data
         return Person(
@@ -85,12 +129,12 @@ class PersonForm(forms.Form):
             job_title=data.get("job_title", ""),
             phone=data.get("phone", ""),
             answers={q.pk: to_value(q, data.get(f"q{q.pk}")) for q in self.questions},
+            sessions=[int(v) for i in range(len(self.slots)) if (v := data.get(f"session_{i}"))],
         )
 
     @classmethod
     def initial_for(cls, participant: Participant, answers: dict) -> dict:
-        initial = {name: getattr(participant, name) for name in Person.__dataclass_fields__}
-        initial.pop("answers")
+        initial = {name: getattr(participant, name) for name in DETAIL_FIELDS}
         for question_id, value in answers.items():
             initial[f"q{question_id}"] = value
         return initial
@@ -109,8 +153,9 @@ class BookingForm(PersonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         if self.is_bound and not self.data.get(self.add_prefix("attending")):
-            for question in self.questions:  # a booker who stays home answers nothing
-                self.fields[f"q{question.pk}"].required = False
+            for name in self.fields:  # a booker who stays home answers nothing and picks nothing
+                if name.startswith(("q", "session_")):
+                    self.fields[name].required = False
 
     def booker(self) -> Booker:
         data = self.cleaned_data
@@ -152,3 +197,22 @@ class SubstituteForm(PersonForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].label = _("The colleague's name")
         self.fields["email"].label = _("The colleague's e-mail")
+
+
+class SessionChangeForm(forms.Form):
+    """The participant's session in each parallel slot; their own seat counts as free to them."""
+
+    def __init__(self, *args, slots=(), seats_left=None, current=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = list(slots)
+        left = dict(seats_left or {})
+        for pk in current:
+            left[pk] = left.get(pk, 0) + 1
+        for index, slot in enumerate(self.slots):
+            self.fields[f"session_{index}"] = session_field(slot, left, required=True)
+            chosen = [str(s.pk) for s in slot if s.pk in current]
+            if chosen:
+                self.initial[f"session_{index}"] = chosen[0]
+
+    def chosen(self) -> list[int]:
+        return [int(self.cleaned_data[f"session_{i}"]) for i in range(len(self.slots))]

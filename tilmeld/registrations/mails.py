@@ -4,6 +4,7 @@ from django.conf import settings
 
 from tilmeld.core.site import site_settings
 from tilmeld.events.exports import event_ics
+from tilmeld.events.models import Session
 from tilmeld.mail.rendering import build_email
 from tilmeld.registrations import selectors
 from tilmeld.registrations.models import Booking, Participant
@@ -27,6 +28,8 @@ def _participant_mail(message, template: str, *, with_ics: bool):
         "event_url": _absolute(event.get_absolute_url()),
         "position": selectors.waiting_position(participant),
         "contact_email": event.contact_email or site.contact_email,
+        "sessions": [c.session for c in participant.session_choices.select_related("session")],
+        "dropped": list(Session.objects.filter(pk__in=message.params.get("dropped", []))),
     }
     attachments = []
     if with_ics and participant.status == "confirmed":

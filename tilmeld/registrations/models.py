@@ -8,7 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from tilmeld.events.models import Event
+from tilmeld.events.models import Event, Session
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus, QuestionKind
 
 
@@ -198,3 +198,42 @@ class ParticipantChange(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+
+
+class SessionSeats(models.Model):
+    """Seats taken in one session with a seat limit; its row is that session's lock."""
+
+    session = models.OneToOneField(
+        Session, on_delete=models.CASCADE, primary_key=True, related_name="seats"
+    )
+    taken = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("session seats")
+        verbose_name_plural = _("session seats")
+
+    def __str__(self):
+        return f"{self.session_id}: {self.taken}"
+
+
+class SessionChoice(models.Model):
+    """A participant's choice of a parallel session. Holds a seat while the participant does;
+    on the waiting list it is a wish, honoured on promotion when the session still has room."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="session_choices"
+    )
+    session = models.ForeignKey(
+        Session, verbose_name=_("session"), on_delete=models.CASCADE, related_name="choices"
+    )
+    holds_seat = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "session"], name="session_choice_once")
+        ]
+        verbose_name = _("session choice")
+        verbose_name_plural = _("session choices")
+
+    def __str__(self):
+        return f"{self.participant} → {self.session}"

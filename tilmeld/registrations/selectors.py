@@ -3,7 +3,15 @@ from dataclasses import dataclass
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.models import Event
 from tilmeld.registrations.enums import ParticipantStatus
-from tilmeld.registrations.models import Booking, Participant, Question, SeatCount
+from tilmeld.registrations.models import (
+    Booking,
+    Participant,
+    Question,
+    SeatCount,
+    SessionChoice,
+    SessionSeats,
+)
+from tilmeld.registrations.services.sessions import choice_slots
 
 
 @dataclass(frozen=True)
@@ -62,3 +70,29 @@ def event_questions(event: Event) -> list[Question]:
 
 def answers_by_question(participant: Participant) -> dict[int, object]:
     return {a.question_id: a.value for a in participant.answers.all()}
+
+
+def session_seats_left(event: Event) -> dict[int, int]:
+    taken = dict(
+        SessionSeats.objects.filter(session__event=event).values_list("session_id", "taken")
+    )
+    return {
+        session.pk: max(session.capacity - taken.get(session.pk, 0), 0)
+        for slot in choice_slots(event)
+        for session in slot
+    }
+
+
+def chosen_sessions(participant: Participant) -> dict[int, SessionChoice]:
+    return {c.session_id: c for c in participant.session_choices.select_related("session")}
+
+
+def form_options(event: Event, *, staff: bool = False) -> dict:
+    """What the participant forms need: the questions, the session slots and their free seats."""
+    slots = choice_slots(event)
+    return {
+        "questions": event_questions(event),
+        "slots": slots,
+        "seats_left": session_seats_left(event) if slots else {},
+        "staff": staff,
+    }

@@ -13,7 +13,7 @@ from tilmeld.events.models import Event
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.models import Answer, Booking, Participant
-from tilmeld.registrations.services import history, mails, seats
+from tilmeld.registrations.services import history, mails, seats, sessions
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Person:
     job_title: str = ""
     phone: str = ""
     answers: dict[int, object] = field(default_factory=dict)  # question id -> value
+    sessions: list[int] = field(default_factory=list)  # chosen parallel sessions
 
 
 @dataclass
@@ -76,6 +77,16 @@ def _check_people(event: Event, people: list[Person], *, by=None) -> None:
     )
     if taken:
         raise AlreadyRegistered(taken)
+
+
+def _check_sessions(event: Event, people: list[Person], *, by=None) -> None:
+    """Each person picks one session per parallel slot (staff may leave it open)."""
+    seats.ensure_seat_count(event)
+    slots = sessions.choice_slots(event)
+    if slots:
+        sessions.ensure_seats(event)
+    for person in people:
+        sessions.check_choices(slots, person.sessions, required=not (by and by.is_staff))
 
 
 def _insert(event, booking, people, language) -> list[Participant]:
@@ -162,7 +173,7 @@ def register(
         if form_token and (done := Booking.objects.filter(form_token=token, event=event).first()):
             return done
         raise
-    seats.ensure_seat_count(event)
+    _check_sessions(event, people, by=by)
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -183,6 +194,7 @@ def register(
         participants = _insert(event, booking, people, language)
         history.record_many(participants, ChangeAction.REGISTERED, by=by)
         _finish(event, participants, by=by, override=override_capacity)
+        sessions.take(participants, [p.sessions for p in people])
         _mail(participants)
         if len(participants) > 1 or participants[0].email.lower() != booker.email.lower():
             mails.to_booker(booking, "booking_summary")
@@ -201,10 +213,11 @@ def add_participants(booking: Booking, people: list[Person], *, by=None) -> list
             code="too_many",
         )
     _check_people(event, people, by=by)
-    seats.ensure_seat_count(event)
+    _check_sessions(event, people, by=by)
     with transaction.atomic():
         participants = _insert(event, booking, people, booking.language)
         history.record_many(participants, ChangeAction.REGISTERED, by=by)
         _finish(event, participants, by=by, override=False)
+        sessions.take(participants, [p.sessions for p in people])
         _mail(participants)
     return participants

@@ -11,7 +11,7 @@ from tilmeld.events.models import Event
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.models import Answer, Participant
-from tilmeld.registrations.services import history, mails, seats
+from tilmeld.registrations.services import history, mails, seats, sessions
 from tilmeld.registrations.services.booking import Person
 
 DETAIL_FIELDS = ("name", "email", "organisation", "job_title", "phone")
@@ -49,6 +49,7 @@ def cancel_registration(participant: Participant, *, by=None, reason: str = "") 
         if event.ends_at <= timezone.now() and not _is_staff(by):
             raise RegistrationError(_("The event is over."), code="over")
         seats.release(counts, participant)
+        sessions.release(participant)
         old_status = participant.status
         participant.status = ParticipantStatus.CANCELLED
         participant.waiting_position = None
@@ -106,6 +107,7 @@ def substitute_participant(
             Answer(participant=new, question_id=a.question_id, value=a.value)
             for a in old.answers.filter(question__sensitive=False)
         )
+        old.session_choices.update(participant=new)  # the seats in sessions go with the seat
         history.record(old, ChangeAction.SUBSTITUTED, by=by, changes={"to": [old.name, new.name]})
         history.record(new, ChangeAction.SUBSTITUTE, by=by, changes={"from": [old.name, new.name]})
         mails.to_participant(old, "substituted")
@@ -207,6 +209,24 @@ def promote_participant(participant: Participant, *, by) -> Participant:
         counts.confirmed += 1
         counts.waiting -= 1
         counts.save(update_fields=["confirmed", "waiting"])
-        history.record(participant, ChangeAction.PROMOTED, by=by)
-        mails.to_participant(participant, "promoted")
+        seats.welcome(participant, by=by)
     return participant
+
+
+def change_session(participant: Participant, session_id: int, *, by=None) -> None:
+    """Moves the participant to another session in the same slot while it has room."""
+    with transaction.atomic():
+        _counts, participant = _locked(participant)
+        slots = sessions.choice_slots(participant.event)
+        slot = next((s for s in slots if session_id in {x.pk for x in s}), None)
+        if slot is None:
+            raise RegistrationError(_("That session cannot be chosen."), code="sessions")
+        new = next(s for s in slot if s.pk == session_id)
+        before = participant.session_choices.filter(session__in=slot).first()
+        sessions.change(participant, slot, new)
+        history.record(
+            participant,
+            ChangeAction.EDITED,
+            by=by,
+            changes={"session": [before.session.title if before else None, new.title]},
+        )

@@ -6,7 +6,7 @@ from django.utils import timezone
 from tilmeld.events.models import Event
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.models import Participant, SeatCount
-from tilmeld.registrations.services import history, mails
+from tilmeld.registrations.services import history, mails, sessions
 
 
 def ensure_seat_count(event: Event) -> None:
@@ -60,9 +60,15 @@ def promote(event: Event, seats: SeatCount, *, by=None) -> list[Participant]:
     seats.confirmed += len(promoted)
     seats.waiting -= len(promoted)
     for participant in promoted:
-        history.record(participant, ChangeAction.PROMOTED, by=by)
-        mails.to_participant(participant, "promoted")
+        welcome(participant, by=by)
     return promoted
+
+
+def welcome(participant: Participant, *, by=None) -> None:
+    """A participant just got a seat: honour their session wishes, record it, mail them."""
+    dropped = sessions.honour_wishes(participant)
+    history.record(participant, ChangeAction.PROMOTED, by=by)
+    mails.to_participant(participant, "promoted", dropped=[s.pk for s in dropped])
 
 
 def release(seats: SeatCount, participant: Participant) -> None:

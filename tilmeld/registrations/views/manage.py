@@ -12,7 +12,12 @@ from tilmeld.core.site import site_settings
 from tilmeld.registrations import selectors
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
-from tilmeld.registrations.forms import PersonForm, SubstituteForm, colleague_formset
+from tilmeld.registrations.forms import (
+    PersonForm,
+    SessionChangeForm,
+    SubstituteForm,
+    colleague_formset,
+)
 from tilmeld.registrations.services import changes
 from tilmeld.registrations.services.booking import add_participants
 
@@ -42,8 +47,16 @@ def manage_participant(request, token):
         raise Http404
     if participant.status == ParticipantStatus.SUBSTITUTED:
         return _gone(request, participant)
-    questions = selectors.event_questions(participant.event)
+    options = selectors.form_options(participant.event)
+    questions = options["questions"]
     answers = selectors.answers_by_question(participant)
+    current = list(selectors.chosen_sessions(participant))
+    session_kwargs = {
+        "slots": options["slots"],
+        "seats_left": options["seats_left"],
+        "current": current,
+    }
+    session_form = SessionChangeForm(**session_kwargs, prefix="sessions")
     allowed = _permissions(participant)
     initial = PersonForm.initial_for(participant, answers)
     edit_form = PersonForm(initial=initial, questions=questions, prefix="edit")
@@ -61,6 +74,14 @@ def manage_participant(request, token):
                         participant, edit_form.person(), question_ids=[q.pk for q in questions]
                     )
                     messages.success(request, _("Your changes have been saved."))
+                    return redirect(participant.get_manage_url())
+                status = 422
+            elif action == "sessions" and allowed["can_edit"] and options["slots"]:
+                session_form = SessionChangeForm(request.POST, **session_kwargs, prefix="sessions")
+                if session_form.is_valid():
+                    for session_id in session_form.chosen():
+                        changes.change_session(participant, session_id)
+                    messages.success(request, _("Your choice of sessions has been saved."))
                     return redirect(participant.get_manage_url())
                 status = 422
             elif action == "cancel" and allowed["can_cancel"]:
@@ -83,7 +104,7 @@ def manage_participant(request, token):
                 messages.error(request, _("That change is not possible for this registration."))
                 status = 409
         except RegistrationError as error:
-            form = substitute_form if action == "substitute" else edit_form
+            form = {"substitute": substitute_form, "sessions": session_form}.get(action, edit_form)
             form.add_error(error.field if error.field in form.fields else None, error.message)
             status = 409
     participant.refresh_from_db()
@@ -93,6 +114,8 @@ def manage_participant(request, token):
         "position": selectors.waiting_position(participant),
         "answers": [(q, answers.get(q.pk)) for q in questions if q.pk in answers],
         "edit_form": edit_form,
+        "session_form": session_form if options["slots"] else None,
+        "chosen": list(selectors.chosen_sessions(participant).values()),
         "substitute_form": substitute_form,
         "contact_email": participant.event.contact_email or site_settings(request).contact_email,
         **_permissions(participant),
@@ -106,17 +129,12 @@ def manage_booking(request, token):
     if booking is None:
         raise Http404
     event = booking.event
-    questions = selectors.event_questions(event)
     participants = list(booking.participants.select_related("event").order_by("id"))
     active = [p for p in participants if p.is_active]
     room = max(event.max_booking_size - len(active), 0)
     formset_class = colleague_formset(room)
-    kwargs = {"questions": questions}
-    add_formset = formset_class(
-        prefix="add",
-        form_kwargs=kwargs,
-        initial=[{}],
-    )
+    kwargs = selectors.form_options(event)
+    add_formset = formset_class(prefix="add", form_kwargs=kwargs, initial=[{}])
     add_formset.extra = 1 if room else 0
     status = 200
     if request.method == "POST":

@@ -37,10 +37,9 @@ def register_view(request, slug):
     if event is None:
         raise Http404
     availability = selectors.availability(event)
-    questions = selectors.event_questions(event)
     max_colleagues = max(event.max_booking_size - 1, 0)
     formset_class = colleague_formset(max_colleagues)
-    kwargs = {"questions": questions}
+    kwargs = selectors.form_options(event, staff=request.user.is_staff)
     status = 200
     if request.method == "POST":
         data = request.POST
