@@ -110,3 +110,26 @@ def test_editing_participant_in_admin_records_history(staff_client, site):
     change = a.changes.last()
     assert change.changes["name"] == ["A", "A Andersen"]
     assert change.by_user is not None
+
+
+def test_csv_export_neutralises_formulas_and_lists_sessions(staff_client, site):
+    from tilmeld.registrations.services.booking import Booker, Person, register
+
+    event = EventFactory()
+    register(
+        event,
+        booker=Booker("B", "b@example.org"),
+        people=[Person("=HYPERLINK(\"http://x\")", "evil@example.org", "+Kommune")],
+        language="da",
+    )
+    url = reverse("admin:registrations_participant_changelist")
+    ids = list(Participant.objects.values_list("pk", flat=True))
+
+    response = staff_client.post(url, {"action": "export_csv", "_selected_action": ids})
+
+    text = response.content.decode("utf-8-sig")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert text.splitlines() == [
+        "Navn;E-mail;Organisation;Stilling;Status;Programpunkter",
+        '"\'=HYPERLINK(""http://x"")";evil@example.org;\'+Kommune;;Bekræftet;',
+    ]

@@ -1,19 +1,35 @@
 from django.contrib import admin, messages
 from django.db.models import F
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from tilmeld.events.admin import EventAdmin
+from tilmeld.events.admin import CoOrganiserInline, EventAdmin
+from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import Event
 from tilmeld.registrations.admin_forms import StaffRegistrationForm
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
+from tilmeld.registrations.exports import participants_csv
 from tilmeld.registrations.forms import SubstituteForm
 from tilmeld.registrations.models import Answer, Participant, ParticipantChange, Question
 from tilmeld.registrations.services import changes
 from tilmeld.registrations.services.booking import Booker, register
+
+
+class SessionWithSeatsInline(SessionInline):
+    fields = [*SessionInline.fields, "seats_taken"]
+    readonly_fields = ["seats_taken"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("seats")
+
+    @admin.display(description=_("seats taken"))
+    def seats_taken(self, obj):
+        taken = obj.seats.taken if obj.capacity and hasattr(obj, "seats") else 0
+        return f"{taken} / {obj.capacity}" if obj.capacity else "–"
 
 
 class QuestionInline(admin.StackedInline):
@@ -27,7 +43,7 @@ admin.site.unregister(Event)
 
 @admin.register(Event)
 class EventWithRegistrationsAdmin(EventAdmin):
-    inlines = [*EventAdmin.inlines, QuestionInline]
+    inlines = [CoOrganiserInline, SessionWithSeatsInline, QuestionInline]
     list_display = [*EventAdmin.list_display, "seats", "waiting"]
     list_select_related = ["venue", "seat_count"]
 
@@ -83,7 +99,11 @@ class ParticipantAdmin(admin.ModelAdmin):
         "waiting_position",
         "created_at",
     ]
-    list_filter = ["status", "event"]
+    list_filter = [
+        "status",
+        "event",
+        ("session_choices__session", admin.RelatedOnlyFieldListFilter),
+    ]
     search_fields = ["name", "email", "organisation", "job_title"]
     list_select_related = ["event"]
     ordering = ["event", "status", F("waiting_position").asc(nulls_last=True), "created_at"]
@@ -102,7 +122,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["event", "booking", "status", "replaces", "language", "manage_link"]
     inlines = [AnswerInline, ChangeInline]
-    actions = ["cancel_selected", "promote_selected", "resend_selected"]
+    actions = ["cancel_selected", "promote_selected", "resend_selected", "export_csv"]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
@@ -173,6 +193,13 @@ class ParticipantAdmin(admin.ModelAdmin):
             lambda p: changes.resend_confirmation(p, by=request.user),
             _("%(count)d sent again."),
         )
+
+    @admin.action(description=_("Export the selected as a spreadsheet (CSV)"))
+    def export_csv(self, request, queryset):
+        rows = queryset.prefetch_related("session_choices__session").order_by("name")
+        response = HttpResponse(participants_csv(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = 'attachment; filename="deltagere.csv"'
+        return response
 
     def register_view(self, request):
         form = StaffRegistrationForm(
