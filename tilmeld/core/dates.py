@@ -44,3 +44,11 @@ def span_text(start: datetime, end: datetime | None) -> str:
             "time": times,
         }
     return f"{datetime_text(start)} – {datetime_text(end)}"
+
+
+def time_span_text(start: datetime, end: datetime) -> str:
+    """ "kl. 9.30–10.15" / "9:30–10:15": for a timetable whose date is already given."""
+    return pgettext("clock time span", "%(start)s–%(end)s") % {
+        "start": formats.time_format(local(start), "TIME_FORMAT"),
+        "end": formats.time_format(local(end), "TIME_FORMAT"),
+    }

@@ -26,8 +26,6 @@ def questions(event: Event) -> list[Question]:
     if event.questions.exists():
         return list(event.questions.all())
     specs = [
-        dict(text_da="Hvilken workshop vil du deltage i?", text_en="Which workshop will you join?",
-             kind="choice", choices="Læsning og fællesskab\nBorgerinddragelse\nDigitale tilbud", required=True),
         dict(text_da="Kost", text_en="Diet", kind="multiple",
              choices="Vegetar\nVegansk\nGlutenfri\nLaktosefri", sensitive=True),
         dict(text_da="Har du behov for tilgængelighed (fx tolk eller niveaufri adgang)?",

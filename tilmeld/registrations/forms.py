@@ -12,6 +12,7 @@ from tilmeld.registrations.services.booking import Booker, Person
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
 DETAIL_FIELDS = ("name", "email", "organisation", "job_title", "phone")
+SENSITIVE_HELP = _("Optional. Only the organisers see your answer.")
 
 
 class SessionRadio(forms.RadioSelect):
@@ -48,9 +49,12 @@ def session_field(slot, seats_left: dict[int, int], *, required: bool) -> forms.
 
 
 def question_field(question: Question) -> forms.Field:
+    help_text = question.help_text
+    if question.sensitive:
+        help_text = " ".join(filter(None, [str(help_text), str(SENSITIVE_HELP)]))
     common = {
         "label": question.text,
-        "help_text": question.help_text,
+        "help_text": help_text,
         "required": question.required and not question.sensitive,
     }
     choices = [(c, c) for c in question.choice_list]

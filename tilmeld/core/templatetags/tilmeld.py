@@ -36,6 +36,11 @@ def span(start, end=None):
     return dates.span_text(start, end)
 
 
+@register.simple_tag
+def time_span(start, end):
+    return dates.time_span_text(start, end)
+
+
 @register.filter
 def json_ld(data):
     """Structured data for search engines, safe inside a <script> element."""
