@@ -97,7 +97,10 @@ def test_demo_conference_page(client, demo):
         "Registrations are binding after 10 May 2016. "
         "After that another person may attend in your place."
     )
-    assert f'href="{event.programme_file.url}" download>' in page
+    programme = url("events:programme_pdf", "en", slug=CONFERENCE)
+    assert f'href="{programme}">Download the programme' in page
+    download = client.get(programme)
+    assert b"".join(download.streaming_content).startswith(b"%PDF-")
 
 
 def test_demo_news(demo):
