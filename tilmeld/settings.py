@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tilmeld.events",
     "tilmeld.mail",
     "tilmeld.registrations",
+    "tilmeld.staff",
     "tilmeld.demo",
 ]
 

@@ -1,0 +1,3 @@
+"""Staff tools: checkin."""
+
+urlpatterns = []

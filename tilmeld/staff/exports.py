@@ -1,0 +1,3 @@
+"""Staff tools: exports."""
+
+urlpatterns = []

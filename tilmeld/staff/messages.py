@@ -1,0 +1,3 @@
+"""Staff tools: messages."""
+
+urlpatterns = []
