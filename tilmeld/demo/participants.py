@@ -1,5 +1,8 @@
 """Demo registrations: libraries from around the country, some groups, a waiting list."""
 
+import datetime as dt
+
+from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from tilmeld.events.models import Event
@@ -73,7 +76,11 @@ def fill(event: Event, count: int, *, group_every: int = 5) -> None:
         size = 3 if (n // group_every) % 2 and count - n >= 3 else 1
         people = [_person(n + i, event_questions, slots) for i in range(size)]
         booker = Booker(people[0].name, people[0].email, people[0].organisation)
-        register(event, booker=booker, people=people, language="da", by=None)
+        booking = register(event, booker=booker, people=people, language="da", by=None)
+        # Spread the demo registrations over the days since opening, for the dashboard's chart.
+        days_ago = (count - n) * 7 // count
+        when = timezone.now() - dt.timedelta(days=days_ago, hours=n % 9)
+        booking.participants.update(created_at=when)
         n += size
     # The demo participants were "mailed" long ago: only mails made after loading get printed.
     demo_mails = OutboxMessage.objects.filter(reference=f"event:{event.pk}")

@@ -1,3 +1,35 @@
-"""Staff tools: dashboard."""
+"""Staff tools: the dashboard of one event."""
 
-urlpatterns = []
+from django.shortcuts import render
+from django.urls import path
+from django.utils import formats
+from django.utils.translation import gettext as _
+
+from tilmeld.registrations.selectors import availability
+from tilmeld.staff import stats
+from tilmeld.staff.access import admin_context, event_or_404, staff_view
+from tilmeld.staff.charts import bar_chart
+
+
+def event_dashboard(request, event_id):
+    event = event_or_404(event_id)
+    counts = stats.status_counts(event)
+    days = stats.registrations_per_day(event)
+    context = admin_context(
+        request,
+        title=_("Dashboard: %(title)s") % {"title": event.title},
+        event=event,
+        availability=availability(event),
+        counts=counts,
+        chart=bar_chart(days, label=lambda bar: formats.date_format(bar.day, "DATE_FORMAT")),
+        total_registered=sum(bar.count for bar in days),
+        organisations=stats.top_organisations(event),
+        answers=stats.answer_summaries(event),
+        sessions=stats.session_rows(event),
+    )
+    return render(request, "staff/dashboard.html", context)
+
+
+urlpatterns = [
+    path("events/<int:event_id>/dashboard/", staff_view(event_dashboard), name="dashboard"),
+]

@@ -1,0 +1,105 @@
+"""Numbers for the event dashboard, each from one aggregate query."""
+
+import datetime as dt
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from tilmeld.events.models import Event
+from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, QuestionKind
+from tilmeld.registrations.models import Answer, Participant, ParticipantChange, Question
+from tilmeld.registrations.selectors import session_seats_left
+from tilmeld.registrations.services.sessions import choice_slots
+
+
+@dataclass
+class Bar:
+    day: dt.date
+    count: int
+
+
+def status_counts(event: Event) -> dict[str, int]:
+    rows = Participant.objects.filter(event=event).values_list("status").annotate(n=Count("id"))
+    counts = dict(rows)
+    counts["substitutions"] = ParticipantChange.objects.filter(
+        participant__event=event, action=ChangeAction.SUBSTITUTED
+    ).count()
+    return counts
+
+
+def registrations_per_day(event: Event) -> list[Bar]:
+    """Every day from the first registration (or opening) to today or the event, zeros included."""
+    rows = dict(
+        Participant.objects.filter(event=event)
+        .exclude(replaces__isnull=False)  # a substitute is not a new registration
+        .annotate(day=TruncDate("created_at", tzinfo=timezone.get_current_timezone()))
+        .values_list("day")
+        .annotate(n=Count("id"))
+    )
+    if not rows:
+        return []
+    first = min(rows)
+    if event.registration_opens_at:
+        first = min(first, timezone.localtime(event.registration_opens_at).date())
+    last = max(max(rows), min(timezone.localdate(), timezone.localtime(event.starts_at).date()))
+    days = (last - first).days + 1
+    return [Bar(first + dt.timedelta(d), rows.get(first + dt.timedelta(d), 0)) for d in range(days)]
+
+
+def top_organisations(event: Event, limit: int = 10) -> list[tuple[str, int]]:
+    rows = (
+        Participant.objects.filter(event=event, status__in=ACTIVE_STATUSES)
+        .exclude(organisation="")
+        .values_list("organisation")
+        .annotate(n=Count("id"))
+        .order_by("-n", "organisation")[:limit]
+    )
+    return list(rows)
+
+
+def answer_summaries(event: Event) -> list[tuple[Question, list[tuple[str, int]], int]]:
+    """Per question: (question, [(answer, count)], how many answered), active participants only."""
+    questions = list(Question.objects.filter(event=event))
+    answers = Answer.objects.filter(
+        question__event=event, participant__status__in=ACTIVE_STATUSES
+    ).values_list("question_id", "value")
+    counters: dict[int, Counter] = {q.pk: Counter() for q in questions}
+    answered: Counter = Counter()
+    for question_id, value in answers:
+        answered[question_id] += 1
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            counters[question_id][_label(item)] += 1
+    summaries = []
+    for question in questions:
+        counts = counters[question.pk]
+        if question.kind == QuestionKind.TEXT:
+            rows = []  # free text is read in the export, not counted
+        elif question.kind in (QuestionKind.CHOICE, QuestionKind.MULTIPLE):
+            rows = [(choice, counts.get(choice, 0)) for choice in question.choice_list]
+        else:
+            rows = counts.most_common()
+        summaries.append((question, rows, answered[question.pk]))
+    return summaries
+
+
+def _label(value) -> str:
+    from django.utils.translation import gettext as _
+
+    if value is True:
+        return _("Yes")
+    if value is False:
+        return _("No")
+    return str(value)
+
+
+def session_rows(event: Event) -> list[tuple]:
+    left = session_seats_left(event)
+    return [
+        (session, session.capacity - left.get(session.pk, session.capacity), session.capacity)
+        for slot in choice_slots(event)
+        for session in slot
+    ]
