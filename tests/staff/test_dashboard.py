@@ -1,0 +1,74 @@
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from django.urls import reverse
+from django.utils import timezone
+
+from tests.factories import EventFactory, StaffFactory, register_people
+from tilmeld.registrations.models import Question
+from tilmeld.registrations.services.booking import Booker, Person, register
+from tilmeld.registrations.services.changes import cancel_registration, substitute_participant
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+def text(response) -> str:
+    html = response.content.decode()
+    main = html[html.index('id="content-main"') :]
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main))
+
+
+def test_dashboard_shows_counts_organisations_and_answers(client, site):
+    client.force_login(StaffFactory())
+    event = EventFactory(capacity=2)
+    diet = Question.objects.create(
+        event=event, text_da="Kost", kind="multiple", choices="Vegetar\nGlutenfri", sensitive=True
+    )
+    people = [
+        Person("Anne", "anne@example.org", "Vejle", answers={diet.pk: ["Vegetar"]}),
+        Person("Bo", "bo@example.org", "Vejle", answers={diet.pk: ["Vegetar", "Glutenfri"]}),
+        Person("Cai", "cai@example.org", "Odense"),
+    ]
+    booking = register(
+        event, booker=Booker("Anne", "anne@example.org"), people=people, language="da"
+    )
+    anne, bo, cai = booking.participants.order_by("id")
+    substitute_participant(bo, Person("Dea", "dea@example.org", "Vejle"))
+    cancel_registration(cai)
+
+    page = text(client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk})))
+
+    assert (
+        "2 / 2 bekræftede ud af kapaciteten 0 på venteliste 1 afmeldinger 1 overdragelser" in page
+    )
+    assert "Organisationer med flest deltagere Vejle 2 Kost 1 svar Vegetar 1 Glutenfri 0" in page
+
+
+def test_chart_has_a_bar_per_day_since_opening(client, site):
+    client.force_login(StaffFactory())
+    opens = timezone.now() - dt.timedelta(days=3)
+    event = EventFactory(registration_opens_at=opens)
+    with time_machine.travel(opens + dt.timedelta(hours=1)):
+        register_people(event, "A")
+    register_people(event, "B", "C")
+
+    html = client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk})).content.decode()
+
+    bars = re.findall(r"<rect [^>]*><title>([^<]+)</title>", html)
+    assert len(bars) == 4
+    assert bars[0].endswith(": 1")
+    assert bars[-1].endswith(": 2")
+
+
+def test_dashboard_needs_staff(client, site):
+    event = EventFactory()
+    response = client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk}))
+    assert response.status_code == 302
+    assert "/admin/login/" in response["Location"]
