@@ -32,7 +32,7 @@ class EventAdmin(PublishableAdminMixin, TranslationAdmin):
             {
                 "fields": [
                     ("registration_opens_at", "registration_closes_at", "binding_at"),
-                    ("capacity", "max_booking_size"),
+                    ("capacity", "max_booking_size", "reminder_days"),
                     ("waiting_list_enabled", "show_seats_left", "substitution_allowed"),
                 ]
             },

@@ -143,6 +143,16 @@ class Event(Publishable):
         default=True,
         help_text=_("A participant may hand the seat to a colleague until the event starts."),
     )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder, days before"),
+        null=True,
+        blank=True,
+        default=2,
+        help_text=_(
+            "Confirmed participants get a reminder by mail this many days before. "
+            "Empty: no reminder."
+        ),
+    )
     max_booking_size = models.PositiveSmallIntegerField(
         _("participants per booking"),
         default=20,

@@ -17,6 +17,7 @@ from tilmeld.registrations.forms import SubstituteForm
 from tilmeld.registrations.models import Answer, Participant, ParticipantChange, Question
 from tilmeld.registrations.services import changes
 from tilmeld.registrations.services.booking import Booker, register
+from tilmeld.registrations.tasks import schedule_reminders
 
 
 class SessionWithSeatsInline(SessionInline):
@@ -58,6 +59,7 @@ class EventWithRegistrationsAdmin(EventAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
+        schedule_reminders(form.instance)
         promoted = changes.promote_from_waiting_list(form.instance, by=request.user)
         if promoted:
             names = ", ".join(p.name for p in promoted)

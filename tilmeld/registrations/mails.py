@@ -52,6 +52,10 @@ def promoted(message):
     return _participant_mail(message, "promoted", with_ics=True)
 
 
+def reminder(message):
+    return _participant_mail(message, "reminder", with_ics=True)
+
+
 def cancelled(message):
     return _participant_mail(message, "cancelled", with_ics=False)
 

@@ -6,14 +6,14 @@ from tilmeld.registrations.models import Booking, Participant
 RENDER = "tilmeld.registrations.mails."
 
 
-def to_participant(participant: Participant, kind: str, **params) -> None:
+def to_participant(participant: Participant, kind: str, reference: str = "", **params) -> None:
     queue_mail(
         RENDER + kind,
         to_email=participant.email,
         to_name=participant.name,
         language=participant.language,
         params={"participant": participant.pk, **params},
-        reference=f"event:{participant.event_id}",
+        reference=reference or f"event:{participant.event_id}",
     )
 
 
