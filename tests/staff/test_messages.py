@@ -1,0 +1,85 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from tests.factories import EventFactory, StaffFactory, register_people
+from tilmeld.mail.models import OutboxMessage
+from tilmeld.registrations.services.changes import cancel_registration, substitute_participant
+from tilmeld.registrations.services.booking import Person
+from tilmeld.staff.models import Broadcast
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _immediate_tasks(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def staff(client):
+    user = StaffFactory(email="koordinator@example.org", first_name="Kim")
+    client.force_login(user)
+    return user
+
+
+def post(client, event, **data):
+    url = reverse("staff:message", kwargs={"event_id": event.pk})
+    form = {"audience": "confirmed", "subject": "Praktisk info", "body": "Husk madpakke <b>!</b>"}
+    return client.post(url, {**form, **data})
+
+
+def test_preview_lists_recipients_without_cancelled_and_sends_nothing(client, staff, site):
+    event = EventFactory(capacity=2)
+    anne, bo, _cai = register_people(event, "Anne", "Bo", "Cai")
+    cancel_registration(bo)  # Cai moves up
+    substitute_participant(anne, Person("Dea", "dea@example.org"))
+    mail.outbox.clear()
+
+    response = post(client, event, action="preview")
+
+    page = response.content.decode()
+    assert "Cai, Dea" in page
+    assert "Kære Cai" in page
+    assert "Husk madpakke &lt;b&gt;!&lt;/b&gt;" in page
+    assert mail.outbox == []
+    assert Broadcast.objects.count() == 0
+
+
+def test_test_send_goes_only_to_the_staff_member(client, staff, site):
+    event = EventFactory()
+    register_people(event, "Anne")
+    mail.outbox.clear()
+
+    post(client, event, action="test")
+
+    assert [m.to for m in mail.outbox] == [["Kim <koordinator@example.org>"]]
+    assert mail.outbox[0].subject == "Praktisk info"
+    assert "Kære Anne" in mail.outbox[0].body
+
+
+def test_send_queues_one_logged_mail_per_recipient(client, staff, site):
+    event = EventFactory(capacity=1)
+    register_people(event, "Anne", "Bo")  # Bo waits
+    mail.outbox.clear()
+
+    response = post(client, event, action="send", audience="waiting")
+
+    broadcast = Broadcast.objects.get()
+    assert response.status_code == 302
+    assert broadcast.recipient_count == 1
+    assert [m.to for m in mail.outbox] == [["Bo <bo@example.org>"]]
+    sent = OutboxMessage.objects.filter(reference=broadcast.reference)
+    assert list(sent.values_list("to_email", "status")) == [("bo@example.org", "sent")]
+    log = client.get(response["Location"]).content.decode()
+    assert re.search(r"<td>Bo</td><td>bo@example.org</td><td>Sendt</td>", log)
+
+
+def test_session_audience_needs_a_session(client, staff, site):
+    event = EventFactory()
+
+    response = post(client, event, action="preview", audience="session")
+
+    assert "Vælg det programpunkt" in response.content.decode()

@@ -1,0 +1,103 @@
+"""Messages from staff to an event's participants: who gets them, sending, and the mail itself."""
+
+from django.conf import settings
+from django.db import transaction
+
+from tilmeld.core.site import site_settings
+from tilmeld.events.models import Event
+from tilmeld.mail.rendering import build_email
+from tilmeld.mail.services import queue_mail
+from tilmeld.registrations.enums import ACTIVE_STATUSES, ParticipantStatus
+from tilmeld.registrations.models import Participant
+from tilmeld.staff.models import Audience, Broadcast
+
+RENDERER = "tilmeld.staff.broadcasts.render"
+
+
+def recipients(event: Event, audience: str, session=None):
+    """Active participants only: someone who cancelled or handed over a seat is never included."""
+    people = Participant.objects.filter(event=event, status__in=ACTIVE_STATUSES)
+    match audience:
+        case Audience.CONFIRMED:
+            people = people.filter(status=ParticipantStatus.CONFIRMED)
+        case Audience.WAITING:
+            people = people.filter(status=ParticipantStatus.WAITING)
+        case Audience.SESSION:
+            people = people.filter(
+                session_choices__session=session, session_choices__holds_seat=True
+            )
+        case Audience.NOT_CHECKED_IN:
+            people = people.filter(status=ParticipantStatus.CONFIRMED, check_in__isnull=True)
+    return people.order_by("name", "id")
+
+
+def send_broadcast(
+    event: Event, *, audience: str, session, subject: str, body: str, by
+) -> Broadcast:
+    """Stores the message and queues one mail per recipient in one transaction."""
+    with transaction.atomic():
+        broadcast = Broadcast.objects.create(
+            event=event,
+            audience=audience,
+            session=session,
+            subject=subject,
+            body=body,
+            created_by=by,
+        )
+        count = 0
+        for participant in recipients(event, audience, session).iterator():
+            queue_mail(
+                RENDERER,
+                to_email=participant.email,
+                to_name=participant.name,
+                language=participant.language,
+                params={"broadcast": broadcast.pk, "participant": participant.pk},
+                reference=broadcast.reference,
+            )
+            count += 1
+        broadcast.recipient_count = count
+        broadcast.save(update_fields=["recipient_count"])
+    return broadcast
+
+
+def send_test(event: Event, *, subject: str, body: str, sample: Participant | None, to: str, by):
+    """The message as a participant would get it, sent to the staff member only."""
+    queue_mail(
+        RENDERER,
+        to_email=to,
+        to_name=by.get_full_name(),
+        params={
+            "subject": subject,
+            "body": body,
+            "participant": sample and sample.pk,
+            "event": event.pk,
+        },
+        reference=f"test:{event.pk}",
+    )
+
+
+def context_for(*, event, subject, body, participant) -> dict:
+    site = site_settings()
+    return {
+        "event": event,
+        "subject": subject,
+        "body": body,
+        "participant": participant,
+        "site": site,
+        "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "manage_url": settings.SITE_URL + participant.get_manage_url() if participant else "",
+        "contact_email": event.contact_email or site.contact_email,
+    }
+
+
+def render(message):
+    params = message.params
+    participant = Participant.objects.filter(pk=params.get("participant")).first()
+    if "broadcast" in params:
+        broadcast = Broadcast.objects.select_related("event").get(pk=params["broadcast"])
+        event, subject, body = broadcast.event, broadcast.subject, broadcast.body
+    else:
+        event = Event.objects.get(pk=params["event"])
+        subject, body = params["subject"], params["body"]
+    context = context_for(event=event, subject=subject, body=body, participant=participant)
+    return build_email(message, "staff/mail/broadcast", context, reply_to=context["contact_email"])
