@@ -206,11 +206,11 @@ class SubstituteForm(PersonForm):
 class SessionChangeForm(forms.Form):
     """The participant's session in each parallel slot; their own seat counts as free to them."""
 
-    def __init__(self, *args, slots=(), seats_left=None, current=(), **kwargs):
+    def __init__(self, *args, slots=(), seats_left=None, current=(), held=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.slots = list(slots)
         left = dict(seats_left or {})
-        for pk in current:
+        for pk in held:  # a wish on the waiting list holds no seat
             left[pk] = left.get(pk, 0) + 1
         for index, slot in enumerate(self.slots):
             self.fields[f"session_{index}"] = session_field(slot, left, required=True)

@@ -7,6 +7,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from tilmeld.core.dates import clock
 from tilmeld.events.models import Event
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
@@ -213,20 +214,29 @@ def promote_participant(participant: Participant, *, by) -> Participant:
     return participant
 
 
-def change_session(participant: Participant, session_id: int, *, by=None) -> None:
-    """Moves the participant to another session in the same slot while it has room."""
+def change_sessions(participant: Participant, session_ids: list[int], *, by=None) -> None:
+    """Moves the participant to other sessions, one per slot, all or nothing: a full session
+    refuses the whole change. Records only what changed."""
     with transaction.atomic():
         _counts, participant = _locked(participant)
         slots = sessions.choice_slots(participant.event)
-        slot = next((s for s in slots if session_id in {x.pk for x in s}), None)
-        if slot is None:
-            raise RegistrationError(_("That session cannot be chosen."), code="sessions")
-        new = next(s for s in slot if s.pk == session_id)
-        before = participant.session_choices.filter(session__in=slot).first()
-        sessions.change(participant, slot, new)
-        history.record(
-            participant,
-            ChangeAction.EDITED,
-            by=by,
-            changes={"session": [before.session.title if before else None, new.title]},
-        )
+        changed = {}
+        for session_id in session_ids:
+            slot = next((s for s in slots if session_id in {x.pk for x in s}), None)
+            if slot is None:
+                raise RegistrationError(_("That session cannot be chosen."), code="sessions")
+            new = next(s for s in slot if s.pk == session_id)
+            before = participant.session_choices.filter(session__in=slot).first()
+            if sessions.change(participant, slot, new):
+                key = "session" if len(slots) == 1 else f"session {clock(slot[0].starts_at)}"
+                changed[key] = [
+                    before.session.title if before else None,
+                    new.title,
+                ]
+        if changed:
+            history.record(participant, ChangeAction.EDITED, by=by, changes=changed)
+
+
+def change_session(participant: Participant, session_id: int, *, by=None) -> None:
+    """One slot's session: see change_sessions."""
+    change_sessions(participant, [session_id], by=by)

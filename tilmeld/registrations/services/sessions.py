@@ -44,6 +44,10 @@ def check_choices(slots: list[list[Session]], chosen: list[int], *, required: bo
 
 
 def _lock(session_ids) -> dict[int, SessionSeats]:
+    # A session may have got its seat limit after the event's counters were made.
+    SessionSeats.objects.bulk_create(
+        [SessionSeats(session_id=pk) for pk in set(session_ids)], ignore_conflicts=True
+    )
     rows = SessionSeats.objects.select_for_update().select_related("session")
     return {row.pk: row for row in rows.filter(pk__in=sorted(set(session_ids))).order_by("pk")}
 
@@ -76,12 +80,13 @@ def take(participants: list[Participant], chosen: list[list[int]]) -> None:
 
 
 def release(participant: Participant) -> None:
+    """Gives back the participant's session seats and forgets their choices and wishes."""
     held = list(participant.session_choices.filter(holds_seat=True))
     seats = _lock([c.session_id for c in held])
     for choice in held:
         seats[choice.session_id].taken -= 1
     SessionSeats.objects.bulk_update(seats.values(), ["taken"])
-    participant.session_choices.update(holds_seat=False)
+    participant.session_choices.all().delete()
 
 
 def honour_wishes(participant: Participant) -> list[Session]:
@@ -102,11 +107,12 @@ def honour_wishes(participant: Participant) -> list[Session]:
     return dropped
 
 
-def change(participant: Participant, slot: list[Session], new: Session) -> None:
-    """Swaps the participant's choice in one slot, while the new session has room."""
+def change(participant: Participant, slot: list[Session], new: Session) -> bool:
+    """Swaps the participant's choice in one slot, while the new session has room. Returns
+    whether anything changed."""
     current = participant.session_choices.filter(session__in=slot).first()
     if current and current.session_id == new.pk:
-        return
+        return False
     holds = participant.status == ParticipantStatus.CONFIRMED
     ids = [new.pk] + ([current.session_id] if current and current.holds_seat else [])
     seats = _lock(ids)
@@ -122,3 +128,4 @@ def change(participant: Participant, slot: list[Session], new: Session) -> None:
     if current:
         current.delete()
     SessionChoice.objects.create(participant=participant, session=new, holds_seat=holds)
+    return True

@@ -50,11 +50,12 @@ def manage_participant(request, token):
     options = selectors.form_options(participant.event)
     questions = options["questions"]
     answers = selectors.answers_by_question(participant)
-    current = list(selectors.chosen_sessions(participant))
+    chosen = selectors.chosen_sessions(participant)
     session_kwargs = {
         "slots": options["slots"],
         "seats_left": options["seats_left"],
-        "current": current,
+        "current": list(chosen),
+        "held": [pk for pk, choice in chosen.items() if choice.holds_seat],
     }
     session_form = SessionChangeForm(**session_kwargs, prefix="sessions")
     allowed = _permissions(participant)
@@ -79,8 +80,7 @@ def manage_participant(request, token):
             elif action == "sessions" and allowed["can_edit"] and options["slots"]:
                 session_form = SessionChangeForm(request.POST, **session_kwargs, prefix="sessions")
                 if session_form.is_valid():
-                    for session_id in session_form.chosen():
-                        changes.change_session(participant, session_id)
+                    changes.change_sessions(participant, session_form.chosen())
                     messages.success(request, _("Your choice of sessions has been saved."))
                     return redirect(participant.get_manage_url())
                 status = 422
