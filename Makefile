@@ -59,7 +59,7 @@ messages: install
 	cd tilmeld && ../$(BIN)/python ../manage.py makemessages -l da -l en --no-obsolete --add-location file --ignore 'static/*'
 
 bench: install
-	$(BIN)/python -m bench.pages
+	$(BIN)/python -m bench.programme
 
 # N registrations by C concurrent users for K seats through gunicorn + PostgreSQL (bench/rush.py).
 bench-rush: install

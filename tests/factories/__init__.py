@@ -5,7 +5,7 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tilmeld.core.models import Page, SiteSettings
-from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
+from tilmeld.events.models import CoOrganiser, Event, Organisation, Session, Speaker, Venue
 from tilmeld.news.models import Article
 
 
@@ -119,3 +119,32 @@ def register_people(event, *names, language="da", booker=None):
     booker = booker or Booker(people[0].name, people[0].email)
     booking = register(event, booker=booker, people=people, language=language)
     return list(booking.participants.order_by("id"))
+
+
+class SpeakerFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Speaker
+
+    name = factory.Sequence(lambda n: f"Oplægsholder {n}")
+    job_title_da = "Bibliotekschef"
+    organisation = factory.Sequence(lambda n: f"Bibliotek {n}")
+    bio_da = "Arbejder med bibliotekernes samarbejde."
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    """A 45-minute talk starting when its event starts; pass speakers=[...] to attach speakers."""
+
+    class Meta:
+        model = Session
+        skip_postgeneration_save = True
+
+    event = factory.SubFactory(EventFactory)
+    starts_at = factory.LazyAttribute(lambda s: s.event.starts_at)
+    ends_at = factory.LazyAttribute(lambda s: s.starts_at + dt.timedelta(minutes=45))
+    title_da = factory.Sequence(lambda n: f"Oplæg {n}")
+    kind = "talk"
+
+    @factory.post_generation
+    def speakers(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.speakers.set(extracted)

@@ -9,6 +9,17 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from tilmeld.events.models import Session, Speaker
 
 
+class SessionForm(forms.ModelForm):
+    """Says "end before start" in words, before the database constraint would."""
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("starts_at"), data.get("ends_at")
+        if start and end and end <= start:
+            self.add_error("ends_at", _("The session must end after it starts."))
+        return data
+
+
 class SessionFormSet(forms.BaseInlineFormSet):
     """Refuses sessions outside the event, overlaps in one room, and seats beyond capacity."""
 
@@ -23,8 +34,7 @@ class SessionFormSet(forms.BaseInlineFormSet):
             if not (start and end):
                 continue
             if end <= start:
-                form.add_error("ends_at", _("The session must end after it starts."))
-                continue
+                continue  # SessionForm has said so
             if (
                 event.starts_at
                 and event.ends_at
@@ -43,18 +53,20 @@ class SessionFormSet(forms.BaseInlineFormSet):
             )
         for i, (form, session) in enumerate(sessions):
             for other_form, other in sessions[:i]:
-                if session.room and session.room == other.room and session.overlaps(other):
+                same_room = session.room and session.room.casefold() == other.room.casefold()
+                if same_room and session.overlaps(other):
                     form.add_error(
                         "room",
                         _("%(room)s already has “%(title)s” at that time.")
                         % {"room": session.room, "title": other_form.cleaned_data.get("title_da")},
                     )
-        if any(form.errors for form, _s in sessions):
+        if any(form.errors for form in kept):
             raise ValidationError(_("Please correct the programme below."))
 
 
 class SessionInline(TranslationTabularInline):
     model = Session
+    form = SessionForm
     formset = SessionFormSet
     extra = 0
     fields = [

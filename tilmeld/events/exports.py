@@ -51,8 +51,10 @@ def session_ics(session, *, url: str, uid_host: str) -> bytes:
     item.add("summary", f"{session.title} – {session.event.title}")
     item.add("description", f"{plain_teaser(session.description, 60)}\n\n{url}".strip())
     item.add("url", url)
+    item.add("status", "CANCELLED" if session.event.is_cancelled else "CONFIRMED")
     venue = session.event.venue
-    place = ", ".join(p for p in (session.room, venue.name if venue else "") if p)
+    where = (venue.name, venue.address) if venue else ()
+    place = ", ".join(p for p in (session.room, *where) if p)
     if place:
         item.add("location", place)
     calendar.add_component(item)

@@ -10,6 +10,7 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.template.loader import render_to_string
+from django.utils import timezone
 
 from tilmeld.core.site import site_settings
 from tilmeld.events import exports, selectors
@@ -41,6 +42,8 @@ def programme_html(event: Event, *, language: str, request=None) -> str:
         "language": language,
         "contact_email": event.contact_email or site.contact_email,
         "event_url": settings.SITE_URL + event.get_absolute_url(),
+        "several_days": timezone.localtime(event.starts_at).date()
+        != timezone.localtime(event.ends_at).date(),
     }
     return render_to_string("events/programme_pdf.html", context)
 
