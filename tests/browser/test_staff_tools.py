@@ -1,0 +1,45 @@
+from django.urls import reverse
+
+from tests.factories import EventFactory, SiteSettingsFactory, StaffFactory, register_people
+
+PASSWORD = "secret-password"
+
+
+def log_in(page, user):
+    page.goto(reverse("admin:login"))
+    page.get_by_label("Brugernavn").fill(user.username)
+    page.get_by_label("Adgangskode").fill(PASSWORD)
+    page.get_by_role("button", name="Log ind").click()
+    page.wait_for_url("**/admin/")
+
+
+def test_dashboard_shows_the_numbers_and_the_chart(page, axe):
+    SiteSettingsFactory()
+    event = EventFactory(title_da="Bibliotekernes dag", capacity=3)
+    register_people(event, "Anne", "Bo", "Cai", "Dea")  # Dea waits
+    log_in(page, StaffFactory())
+
+    page.goto(reverse("admin:events_event_change", args=[event.pk]))
+    page.get_by_role("link", name="Overblik").click()
+
+    page.get_by_role("heading", name="Overblik: Bibliotekernes dag").wait_for()
+    assert page.get_by_text("3 / 3", exact=True).is_visible()
+    assert page.get_by_role("img", name="Tilmeldinger pr. dag, 4 i alt").is_visible()
+    axe(page)
+
+
+def test_message_preview_before_sending(page, axe):
+    SiteSettingsFactory()
+    event = EventFactory(capacity=1)
+    register_people(event, "Anne", "Bo")  # Bo waits
+    log_in(page, StaffFactory(email="kim@example.org"))
+
+    page.goto(reverse("staff:message", kwargs={"event_id": event.pk}))
+    page.get_by_label("Til:").select_option("waiting")
+    page.get_by_label("Emne:").fill("Nyt om ventelisten")
+    page.get_by_label("Besked:").fill("Vi forventer flere pladser.")
+    page.get_by_role("button", name="Forhåndsvis").click()
+
+    assert page.locator("pre.mail-preview").inner_text().startswith("Kære Bo")
+    assert page.get_by_role("button", name="Send til 1 deltager").is_visible()
+    axe(page)
