@@ -112,7 +112,10 @@ def test_participant_reads_the_programme_and_takes_it_home(page, axe):
     assert download.suggested_filename == f"{event.slug}-{sessions[1].pk}.ics"
     unfolded = Path(download.path()).read_bytes().decode().replace("\r\n ", "")
     assert "SUMMARY:Makerspace på biblioteket – Bibliotekernes dag\r\n" in unfolded
-    assert "LOCATION:Lokale 2\\, Den Blå Planet\r\n" in unfolded
+    assert (
+        "LOCATION:Lokale 2\\, Den Blå Planet\\, Jacob Fortlings Vej 1\\, 2770 Kastrup\r\n"
+        in unfolded
+    )
 
 
 def test_programme_on_a_phone(phone_page, axe):

@@ -29,3 +29,5 @@ class ChangeAction(models.TextChoices):
     SUBSTITUTED = "substituted", _("Seat handed over")
     SUBSTITUTE = "substitute", _("Took over a seat")
     RESENT = "resent", _("Confirmation sent again")
+    CHECKED_IN = "checked_in", _("Checked in")
+    CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")

@@ -1,5 +1,9 @@
 """The mails a participant or booker receives, rendered by the worker in their language."""
 
+import io
+from email.mime.image import MIMEImage
+
+import segno
 from django.conf import settings
 
 from tilmeld.core.site import site_settings
@@ -8,6 +12,9 @@ from tilmeld.events.models import Session
 from tilmeld.mail.rendering import build_email
 from tilmeld.registrations import selectors
 from tilmeld.registrations.models import Booking, Participant
+from tilmeld.registrations.services.checkin import checkin_code
+
+CHECKIN_QR_CID = "checkin-qr"
 
 
 def _absolute(path: str) -> str:
@@ -32,16 +39,31 @@ def _participant_mail(message, template: str, *, with_ics: bool):
         "dropped": list(Session.objects.filter(pk__in=message.params.get("dropped", []))),
     }
     attachments = []
-    if with_ics and participant.status == "confirmed":
+    confirmed = with_ics and participant.status == "confirmed"
+    if confirmed:
         ics = event_ics(event, url=context["event_url"], uid_host=settings.MAIL_ID_DOMAIN)
         attachments.append((f"{event.slug}.ics", ics, "text/calendar"))
-    return build_email(
+        context["checkin_qr_cid"] = CHECKIN_QR_CID
+    email = build_email(
         message,
         f"registrations/mail/{template}",
         context,
         attachments=attachments,
         reply_to=context["contact_email"],
     )
+    if confirmed:
+        email.attach(_checkin_qr_image(participant))
+    return email
+
+
+def _checkin_qr_image(participant: Participant) -> MIMEImage:
+    """The check-in code as an inline PNG, shown in the HTML part by its Content-ID."""
+    buffer = io.BytesIO()
+    segno.make_qr(checkin_code(participant), error="m").save(buffer, kind="png", scale=6, border=4)
+    image = MIMEImage(buffer.getvalue(), "png")
+    image.add_header("Content-ID", f"<{CHECKIN_QR_CID}>")
+    image.add_header("Content-Disposition", "inline", filename="checkin.png")
+    return image
 
 
 def registered(message):

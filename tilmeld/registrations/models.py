@@ -237,3 +237,30 @@ class SessionChoice(models.Model):
 
     def __str__(self):
         return f"{self.participant} → {self.session}"
+
+
+class CheckIn(models.Model):
+    """A participant's arrival at the event. One row per participant at most, so two door staff
+    checking in the same person at once record one arrival; undoing deletes the row (the
+    participant's history keeps both steps)."""
+
+    participant = models.OneToOneField(
+        Participant, on_delete=models.CASCADE, related_name="check_in"
+    )
+    checked_in_at = models.DateTimeField(_("checked in"), auto_now_add=True)
+    by_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by staff"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["checked_in_at", "id"]
+        verbose_name = _("check-in")
+        verbose_name_plural = _("check-ins")
+
+    def __str__(self):
+        return f"{self.participant_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
