@@ -6,6 +6,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from tilmeld.registrations.selectors import availability
+from tilmeld.registrations.services import checkin
 from tilmeld.staff import stats
 from tilmeld.staff.access import admin_context, event_or_404, staff_view
 from tilmeld.staff.charts import bar_chart
@@ -15,6 +16,7 @@ def event_dashboard(request, event_id):
     event = event_or_404(event_id)
     counts = stats.status_counts(event)
     days = stats.registrations_per_day(event)
+    arrived, _expected = checkin.arrivals(event)
     context = admin_context(
         request,
         title=_("Dashboard: %(title)s") % {"title": event.title},
@@ -23,6 +25,7 @@ def event_dashboard(request, event_id):
         counts=counts,
         chart=bar_chart(days, label=lambda bar: formats.date_format(bar.day, "DATE_FORMAT")),
         total_registered=sum(bar.count for bar in days),
+        checked_in=arrived,
         organisations=stats.top_organisations(event),
         answers=stats.answer_summaries(event),
         sessions=stats.session_rows(event),
