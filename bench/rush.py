@@ -7,7 +7,6 @@ must be zero: seats oversold and acknowledged registrations lost.
 
 import argparse
 import asyncio
-import datetime as dt
 import os
 import secrets
 import shutil
@@ -20,13 +19,9 @@ import time
 import urllib.request
 from pathlib import Path
 
-import psycopg
-from psycopg import sql
-
-from bench import loadgen
+from bench import cpu, database, loadgen, queries, waits
 
 ROOT = Path(__file__).resolve().parent.parent
-SLUG = "rush"
 TARGET_RATE, TARGET_P99_MS = 150, 500
 
 
@@ -37,7 +32,7 @@ def parse_args(argv=None):
     parser.add_argument("-k", "--capacity", type=int, default=500, help="seats (K)")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--worker-class", default="gthread", choices=["gthread", "sync"])
-    parser.add_argument("--threads", type=int, default=4, help="per worker, for gthread")
+    parser.add_argument("--threads", type=int, default=2, help="per worker, for gthread")
     parser.add_argument(
         "--database-url",
         default=os.environ.get(
@@ -47,31 +42,6 @@ def parse_args(argv=None):
     )
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     return parser.parse_args(argv)
-
-
-# --- the database -------------------------------------------------------------------------
-
-
-def _admin_connection(url: str):
-    info = psycopg.conninfo.conninfo_to_dict(url)
-    name = info["dbname"]
-    if "bench" not in name:  # a typo must never drop a real database
-        raise SystemExit(f"refusing to drop {name!r}: the bench database name must contain 'bench'")
-    info["dbname"] = "postgres"
-    return psycopg.connect(**info, autocommit=True), name
-
-
-def recreate_database(url: str) -> None:
-    conn, name = _admin_connection(url)
-    with conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
-        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
-def drop_database(url: str) -> None:
-    conn, name = _admin_connection(url)
-    with conn:
-        conn.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 def server_env(args, static_root: Path) -> dict[str, str]:
@@ -89,71 +59,6 @@ def server_env(args, static_root: Path) -> dict[str, str]:
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
-
-
-def prepare(args, env: dict[str, str]) -> str:
-    """Migrates, collects static files, creates the event; returns the form's path."""
-    os.environ.update(env)
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connections
-    from django.urls import reverse
-    from django.utils import timezone, translation
-
-    from tilmeld.events.models import Event
-
-    call_command("migrate", interactive=False, verbosity=0)
-    call_command("collectstatic", interactive=False, verbosity=0)
-    now = timezone.now()
-    Event.objects.create(
-        title="Rush: Bibliotekernes årsmøde",
-        slug=SLUG,
-        starts_at=now + dt.timedelta(days=30),
-        ends_at=now + dt.timedelta(days=30, hours=6),
-        is_published=True,
-        published_at=now - dt.timedelta(hours=1),
-        registration_opens_at=now - dt.timedelta(minutes=1),
-        capacity=args.capacity,
-        waiting_list_enabled=True,
-    )
-    with translation.override("da"):
-        path = reverse("registrations:register", kwargs={"slug": SLUG})
-    connections.close_all()
-    return path
-
-
-def verify(args, acknowledged: list[str]) -> dict:
-    """Reads the outcome from the database, not from the app's answers."""
-    from django.db import connections
-    from django.db.models import Count
-    from django.db.models.functions import Lower
-
-    from tilmeld.events.models import Event
-    from tilmeld.registrations.models import Booking, Participant, SeatCount
-
-    event = Event.objects.get(slug=SLUG)
-    participants = Participant.objects.filter(event=event)
-    by_status = dict(participants.values_list("status").annotate(n=Count("id")).order_by())
-    stored = set(participants.annotate(e=Lower("email")).values_list("e", flat=True))
-    seats = SeatCount.objects.filter(pk=event.pk).first()
-    waiting_positions = (
-        participants.filter(status="waiting").values("waiting_position").distinct().count()
-    )
-    outcome = {
-        "confirmed": by_status.get("confirmed", 0),
-        "waiting": by_status.get("waiting", 0),
-        "other": sum(n for s, n in by_status.items() if s not in ("confirmed", "waiting")),
-        "bookings": Booking.objects.filter(event=event).count(),
-        "seat_count": (seats.confirmed, seats.waiting) if seats else None,
-        "waiting_positions": waiting_positions,
-        "lost": sorted(e for e in acknowledged if e.lower() not in stored),
-        "unacknowledged": len(stored - {e.lower() for e in acknowledged}),
-    }
-    outcome["oversold"] = max(0, outcome["confirmed"] - args.capacity)
-    connections.close_all()
-    return outcome
 
 
 # --- the server ---------------------------------------------------------------------------
@@ -191,7 +96,7 @@ def wait_until_up(server: subprocess.Popen, port: int, log: Path, seconds: float
         if server.poll() is not None:
             raise SystemExit(f"gunicorn exited with {server.returncode}:\n{log.read_text()}")
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:  # noqa: S310
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2) as r:
                 if r.status == 200:
                     return
         except OSError:
@@ -226,33 +131,56 @@ def latency_line(name: str, values: list[float]) -> str:
     return f"  {name:<5} n={len(values):<5} {cuts}  max {top:7.1f}  ms"
 
 
-def report(args, results: loadgen.Results, wall: float, outcome: dict) -> bool:
-    rate = len(results.acknowledged) / wall
+def cpu_line(used: dict, registrations: int) -> str:
+    if not used["machine_busy"] or not registrations:
+        return "  CPU               (no /proc here)"
+    per = {k: used[k] / registrations * 1000 for k in ("server", "database", "client", "others")}
+    share = used["machine_busy"] / (used["cores"] * used["wall"]) * 100
+    ours = per["server"] + per["database"] + per["client"]
+    return (
+        f"  CPU/registration  gunicorn {per['server']:.1f} ms · PostgreSQL {per['database']:.1f} ms"
+        f" · load generator {per['client']:.1f} ms · other programs {per['others']:.1f} ms\n"
+        f"                    machine {share:.0f}% busy on {used['cores']:.0f} cores; at"
+        f" {ours:.1f} ms a registration, these cores allow at most"
+        f" {used['cores'] * 1000 / ours:.0f}/s"
+    )
+
+
+def report(args, results, wall, outcome, used, statements, backends) -> bool:
+    """Prints the numbers; True when nothing was oversold or lost and the counts agree."""
+    acked = len(results.acknowledged)
+    rate = acked / wall
     p99 = percentile(results.post_ms, 99)
     seat_count = outcome["seat_count"]
     seats_agree = seat_count == (outcome["confirmed"], outcome["waiting"])
-    print()
-    print(
-        f"rush: N={args.requests} C={args.concurrency} K={args.capacity}, gunicorn "
-        f"{args.workers} × {args.worker_class}"
-        + (f" ({args.threads} threads)" if args.worker_class == "gthread" else "")
-    )
-    print(f"  registrations/s   {rate:8.1f}   ({len(results.acknowledged)} × 302 in {wall:.2f} s)")
-    print(latency_line("POST", results.post_ms))
-    print(latency_line("GET", results.get_ms))
+    threads = f" ({args.threads} threads)" if args.worker_class == "gthread" else ""
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(results.errors.items())) or "none"
-    print(f"  HTTP errors       {sum(results.errors.values())}   ({errors})")
-    print(f"  confirmed         {outcome['confirmed']}")
-    print(f"  waiting list      {outcome['waiting']}   (distinct positions {outcome['waiting_positions']})")
-    print(f"  bookings          {outcome['bookings']}   (stored but not acknowledged: {outcome['unacknowledged']})")
-    print(f"  SeatCount         confirmed+waiting = {seat_count}   {'agrees' if seats_agree else 'DISAGREES'} with Participant rows")
-    print(f"  oversold          {outcome['oversold']}")
-    print(f"  lost              {len(outcome['lost'])}" + (f"   e.g. {outcome['lost'][:3]}" if outcome["lost"] else ""))  # fmt: skip
+    lost = outcome["lost"]
     met = rate >= TARGET_RATE and p99 < TARGET_P99_MS
     print(
-        f"  target ≥{TARGET_RATE}/s and POST p99 <{TARGET_P99_MS} ms: {'met' if met else 'MISSED'}"
+        "",
+        f"rush: N={args.requests} C={args.concurrency} K={args.capacity}, "
+        f"gunicorn {args.workers} × {args.worker_class}{threads}",
+        f"  registrations/s   {rate:8.1f}   ({acked} × 302 in {wall:.2f} s)",
+        latency_line("POST", results.post_ms),
+        latency_line("GET", results.get_ms),
+        cpu_line(used, acked),
+        queries.line(statements),
+        waits.line(backends),
+        f"  HTTP errors       {sum(results.errors.values())}   ({errors})",
+        f"  confirmed         {outcome['confirmed']}",
+        f"  waiting list      {outcome['waiting']}"
+        f"   (distinct positions {outcome['waiting_positions']})",
+        f"  bookings          {outcome['bookings']}"
+        f"   (stored but not acknowledged: {outcome['unacknowledged']})",
+        f"  SeatCount         confirmed, waiting = {seat_count}"
+        f"   {'agrees' if seats_agree else 'DISAGREES'} with the Participant rows",
+        f"  oversold          {outcome['oversold']}",
+        f"  lost              {len(lost)}" + (f"   e.g. {lost[:3]}" if lost else ""),
+        f"  target ≥{TARGET_RATE}/s and POST p99 <{TARGET_P99_MS} ms: {'met' if met else 'MISSED'}",
+        sep="\n",
     )
-    return outcome["oversold"] == 0 and not outcome["lost"] and seats_agree
+    return outcome["oversold"] == 0 and not lost and seats_agree
 
 
 def main(argv=None) -> int:
@@ -264,24 +192,29 @@ def main(argv=None) -> int:
     created = False
     try:
         print(f"preparing {args.database_url.rsplit('/', 1)[-1]} …", flush=True)
-        recreate_database(args.database_url)
+        database.recreate(args.database_url)
         created = True
-        path = prepare(args, env)
+        path, statements = database.prepare(env, capacity=args.capacity)
         port = free_port()
         log = workdir / "gunicorn.log"
         server = start_gunicorn(args, env, port, log)
         wait_until_up(server, port, log)
         asyncio.run(loadgen.warm_up("127.0.0.1", port, path, requests=40, concurrency=8))
         print(f"rushing http://127.0.0.1:{port}{path} …", flush=True)
+        sampling = database.sampler(args.database_url)
+        sampling.start()
+        before = cpu.Snapshot.take(server.pid)
         results, wall = asyncio.run(
-            loadgen.rush(
-                "127.0.0.1", port, path, total=args.requests, concurrency=args.concurrency
-            )
+            loadgen.rush("127.0.0.1", port, path, total=args.requests, concurrency=args.concurrency)
         )
+        after = cpu.Snapshot.take(server.pid)
+        backends = sampling.stop()
+        used = cpu.usage(before, after, database=sampling.cpu_seconds)
         stop(server)
         if tail := log.read_text().strip():
             print("gunicorn said (last lines):\n" + "\n".join(tail.splitlines()[-15:]))
-        ok = report(args, results, wall, verify(args, results.acknowledged))
+        outcome = database.verify(results.acknowledged, capacity=args.capacity)
+        ok = report(args, results, wall, outcome, used, statements, backends)
         return 0 if ok else 1
     finally:
         stop(server)
@@ -292,9 +225,13 @@ def main(argv=None) -> int:
                 connections.close_all()
             except Exception:  # noqa: S110 - Django may not be set up yet
                 pass
-            drop_database(args.database_url)
+            database.drop(args.database_url)
         shutil.rmtree(workdir, ignore_errors=True)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:  # the cleanup in main() has run
+        print("\ninterrupted: gunicorn stopped, temporary files removed", file=sys.stderr)
+        sys.exit(130)

@@ -119,7 +119,7 @@ def test_csv_export_neutralises_formulas_and_lists_sessions(staff_client, site):
     register(
         event,
         booker=Booker("B", "b@example.org"),
-        people=[Person("=HYPERLINK(\"http://x\")", "evil@example.org", "+Kommune")],
+        people=[Person('=HYPERLINK("http://x")', "evil@example.org", "+Kommune")],
         language="da",
     )
     url = reverse("admin:registrations_participant_changelist")

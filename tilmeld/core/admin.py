@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from tilmeld.core.models import Page, SiteSettings
+from tilmeld.core.site import forget
 
 admin.site.site_header = _("Tilmeld administration")
 admin.site.site_title = _("Tilmeld")
@@ -20,6 +21,10 @@ class SiteSettingsAdmin(TranslationAdmin):
     def has_add_permission(self, request):
         return not SiteSettings.objects.exists()
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget()
+
     def has_delete_permission(self, request, obj=None):
         return False
 
@@ -30,3 +35,11 @@ class PageAdmin(TranslationAdmin):
     list_editable = ["in_footer", "position"]
     search_fields = ["title_da", "title_en", "body_da"]
     prepopulated_fields = {"slug": ["title_da"]}
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        forget()
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        forget()

@@ -58,3 +58,9 @@ def speakers_of(slots: list[Slot]) -> list:
             for speaker in session.speakers.all():
                 seen.setdefault(speaker.pk, speaker)
     return list(seen.values())
+
+
+def event_for_registration(slug: str, *, preview: bool = False) -> Event | None:
+    """The event for its registration form: the venue and seat counter joined, nothing more."""
+    events = Event.objects.all() if preview else Event.objects.published()
+    return events.select_related("venue", "seat_count").filter(slug=slug).first()

@@ -27,7 +27,7 @@ def availability(event: Event, now=None) -> Availability:
     try:
         counts = event.seat_count  # no query when the caller used select_related
     except SeatCount.DoesNotExist:
-        counts = SeatCount(event=event)
+        counts = SeatCount(event_id=event.pk)  # not event=: that would cache an unsaved row
     state = event.registration_state(now)
     left = None if event.capacity is None else max(event.capacity - counts.confirmed, 0)
     if state == RegistrationState.OPEN and left == 0:

@@ -79,10 +79,10 @@ def _check_people(event: Event, people: list[Person], *, by=None) -> None:
         raise AlreadyRegistered(taken)
 
 
-def _check_sessions(event: Event, people: list[Person], *, by=None) -> None:
+def _check_sessions(event: Event, people: list[Person], *, by=None, slots=None) -> None:
     """Each person picks one session per parallel slot (staff may leave it open)."""
     seats.ensure_seat_count(event)
-    slots = sessions.choice_slots(event)
+    slots = sessions.choice_slots(event) if slots is None else slots
     if slots:
         sessions.ensure_seats(event)
     for person in people:
@@ -104,11 +104,7 @@ def _insert(event, booking, people, language) -> list[Participant]:
         )
         for p in people
     ]
-    try:
-        with transaction.atomic():
-            participants = Participant.objects.bulk_create(participants)
-    except IntegrityError as error:  # a concurrent registration took the address first
-        raise AlreadyRegistered(people[0].email, field=None) from error
+    participants = Participant.objects.bulk_create(participants)
     Answer.objects.bulk_create(
         Answer(participant=participant, question_id=qid, value=value)
         for participant, person in zip(participants, people, strict=True)
@@ -141,7 +137,8 @@ def _finish(event, participants, *, by, override) -> list[Participant]:
 
 
 def _mail(participants) -> None:
-    """Queued once the seats are decided, so each mail knows seat or waiting list."""
+    """Queued once the seats are decided, so the mail says seat or waiting list whichever task
+    backend renders it (the database worker after commit, the immediate one in tests at once)."""
     for participant in participants:
         mails.to_participant(participant, "registered")
 
@@ -155,50 +152,55 @@ def register(
     form_token: uuid.UUID | None = None,
     by=None,
     override_capacity: bool = False,
+    slots=None,
 ) -> Booking:
     """Registers `people` for `event` in one booking.
 
     Refuses (RegistrationError) outside the registration window, above the booking size, with an
     address already registered, or when full without a waiting list. Seats go in order; the rest
-    join the waiting list. Locks the event's SeatCount row. Queues a mail to each participant and a
-    summary to the booker. A second submission of the same form token returns the first booking."""
+    join the waiting list. Locks the event's SeatCount row last, for as short a time as possible.
+    Queues a mail to each participant and a summary to the booker. A second submission of the
+    same form token returns the first booking. `slots` saves a query when the caller has them."""
     token = form_token or uuid.uuid4()
-    if form_token and (done := Booking.objects.filter(form_token=token, event=event).first()):
-        return done
     check_open(event, by=by)
     try:
         _check_people(event, people, by=by)
     except AlreadyRegistered:
-        # The first of a double submission may have committed since the lookup above.
-        if form_token and (done := Booking.objects.filter(form_token=token, event=event).first()):
+        if done := _submitted(event, form_token):  # the same form, sent twice
             return done
         raise
-    _check_sessions(event, people, by=by)
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                booking = Booking.objects.create(
-                    event=event,
-                    booker_name=booker.name,
-                    booker_email=booker.email,
-                    booker_organisation=booker.organisation,
-                    booker_phone=booker.phone,
-                    language=language,
-                    form_token=token,
-                )
-        except IntegrityError:
-            existing = Booking.objects.filter(form_token=token, event=event).first()
-            if existing is None:
-                raise
-            return existing
-        participants = _insert(event, booking, people, language)
-        history.record_many(participants, ChangeAction.REGISTERED, by=by)
-        _finish(event, participants, by=by, override=override_capacity)
-        sessions.take(participants, [p.sessions for p in people])
-        _mail(participants)
-        if len(participants) > 1 or participants[0].email.lower() != booker.email.lower():
-            mails.to_booker(booking, "booking_summary")
+    _check_sessions(event, people, by=by, slots=slots)
+    try:
+        with transaction.atomic():
+            booking = Booking.objects.create(
+                event=event,
+                booker_name=booker.name,
+                booker_email=booker.email,
+                booker_organisation=booker.organisation,
+                booker_phone=booker.phone,
+                language=language,
+                form_token=token,
+            )
+            participants = _insert(event, booking, people, language)
+            history.record_many(participants, ChangeAction.REGISTERED, by=by)
+            _finish(event, participants, by=by, override=override_capacity)
+            sessions.take(participants, [p.sessions for p in people])
+            _mail(participants)
+            if len(participants) > 1 or participants[0].email.lower() != booker.email.lower():
+                mails.to_booker(booking, "booking_summary")
+    except IntegrityError as error:
+        # A submission that committed meanwhile took this form's token or one of the addresses.
+        if done := _submitted(event, form_token):
+            return done
+        raise AlreadyRegistered(people[0].email, field=None) from error
+    booking.registered = participants
     return booking
+
+
+def _submitted(event: Event, form_token) -> Booking | None:
+    if not form_token:
+        return None
+    return Booking.objects.filter(form_token=form_token, event=event).first()
 
 
 def add_participants(booking: Booking, people: list[Person], *, by=None) -> list[Participant]:
@@ -214,10 +216,13 @@ def add_participants(booking: Booking, people: list[Person], *, by=None) -> list
         )
     _check_people(event, people, by=by)
     _check_sessions(event, people, by=by)
-    with transaction.atomic():
-        participants = _insert(event, booking, people, booking.language)
-        history.record_many(participants, ChangeAction.REGISTERED, by=by)
-        _finish(event, participants, by=by, override=False)
-        sessions.take(participants, [p.sessions for p in people])
-        _mail(participants)
+    try:
+        with transaction.atomic():
+            participants = _insert(event, booking, people, booking.language)
+            history.record_many(participants, ChangeAction.REGISTERED, by=by)
+            _finish(event, participants, by=by, override=False)
+            sessions.take(participants, [p.sessions for p in people])
+            _mail(participants)
+    except IntegrityError as error:  # a concurrent registration took the address first
+        raise AlreadyRegistered(people[0].email, field=None) from error
     return participants

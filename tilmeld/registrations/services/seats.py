@@ -10,12 +10,20 @@ from tilmeld.registrations.services import history, mails, sessions
 
 
 def ensure_seat_count(event: Event) -> None:
-    SeatCount.objects.get_or_create(event=event)
+    """Makes the event's counter row once; free when the caller joined seat_count already."""
+    try:
+        event.seat_count  # noqa: B018 - loads (or raises) only when not already joined
+    except SeatCount.DoesNotExist:
+        SeatCount.objects.get_or_create(event=event)
 
 
 def lock(event: Event) -> SeatCount:
-    """Call inside a transaction; the lock is held until it ends."""
-    return SeatCount.objects.select_for_update().get(pk=event.pk)
+    """Call inside a transaction; the lock is held until it ends. Makes the row if need be."""
+    counts = SeatCount.objects.select_for_update().filter(pk=event.pk).first()
+    if counts is None:
+        ensure_seat_count(event)
+        counts = SeatCount.objects.select_for_update().get(pk=event.pk)
+    return counts
 
 
 def free_seats(event: Event, seats: SeatCount) -> int | None:

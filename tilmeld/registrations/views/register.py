@@ -7,7 +7,7 @@ from django.views.decorators.http import require_http_methods
 
 from tilmeld.core.site import site_settings
 from tilmeld.events.enums import RegistrationState
-from tilmeld.events.selectors import event_for_page
+from tilmeld.events.selectors import event_for_registration
 from tilmeld.registrations import selectors
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.forms import COLLEAGUE_ERRORS, BookingForm, colleague_formset
@@ -33,7 +33,7 @@ def _colleague_rows(request, limit: int) -> int:
 
 @require_http_methods(["GET", "POST"])
 def register_view(request, slug):
-    event = event_for_page(slug, preview=request.user.is_staff)
+    event = event_for_registration(slug, preview=request.user.is_staff)
     if event is None:
         raise Http404
     availability = selectors.availability(event)
@@ -54,7 +54,7 @@ def register_view(request, slug):
         )
         if not adding:
             if form.is_valid() and colleagues.is_valid():
-                booking, status = _submit(request, event, form, colleagues)
+                booking, status = _submit(request, event, form, colleagues, kwargs["slots"])
                 if booking is not None:
                     return redirect(booking.get_manage_url())
             else:
@@ -82,7 +82,7 @@ def register_view(request, slug):
     return render(request, "registrations/register.html", context, status=status)
 
 
-def _submit(request, event, form, colleagues):
+def _submit(request, event, form, colleagues, slots):
     booker = form.booker()
     people = ([form.person()] if form.cleaned_data.get("attending") else []) + colleagues.people(
         booker.organisation
@@ -95,6 +95,7 @@ def _submit(request, event, form, colleagues):
             language=get_language(),
             form_token=form.cleaned_data["form_token"],
             by=request.user if request.user.is_authenticated else None,
+            slots=slots,
         )
     except AlreadyRegistered as error:
         changes.remind_registered(event, error.email)
@@ -103,7 +104,8 @@ def _submit(request, event, form, colleagues):
     except RegistrationError as error:
         form.add_error(None, error.message)
         return None, 409
-    confirmed = [p for p in booking.participants.all() if p.status == "confirmed"]
+    registered = getattr(booking, "registered", None) or list(booking.participants.all())
+    confirmed = [p for p in registered if p.status == "confirmed"]
     if len(confirmed) == len(people):
         messages.success(
             request, _("Thank you. The registration is confirmed and a mail is on its way.")

@@ -1,0 +1,112 @@
+"""The bench database: created fresh, filled with the rush event, read back afterwards.
+
+Its name must contain "bench": it is dropped without asking."""
+
+import datetime as dt
+import os
+
+import psycopg
+from psycopg import sql
+
+from bench import queries, waits
+
+SLUG = "rush"
+
+
+def admin_connection(url: str):
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    name = info["dbname"]
+    if "bench" not in name:  # a typo must never drop a real database
+        raise SystemExit(f"refusing to drop {name!r}: the bench database name must contain 'bench'")
+    info["dbname"] = "postgres"
+    return psycopg.connect(**info, autocommit=True), name
+
+
+def recreate(url: str) -> None:
+    conn, name = admin_connection(url)
+    with conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop(url: str) -> None:
+    conn, name = admin_connection(url)
+    with conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def sampler(url: str) -> waits.Sampler:
+    """Watches the bench database's backends from the maintenance database."""
+    info = psycopg.conninfo.conninfo_to_dict(url)
+    return waits.Sampler(info | {"dbname": "postgres"}, info["dbname"])
+
+
+def prepare(env: dict[str, str], *, capacity: int) -> tuple[str, dict]:
+    """Migrates, collects static files, creates the event, counts the SQL of one registration
+    on two side events; returns the rush form's path and those counts."""
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connections
+    from django.urls import reverse
+    from django.utils import timezone, translation
+
+    from tilmeld.events.models import Event
+
+    call_command("migrate", interactive=False, verbosity=0)
+    call_command("collectstatic", interactive=False, verbosity=0)
+    now = timezone.now()
+    Event.objects.create(
+        title="Rush: Bibliotekernes årsmøde",
+        slug=SLUG,
+        starts_at=now + dt.timedelta(days=30),
+        ends_at=now + dt.timedelta(days=30, hours=6),
+        is_published=True,
+        published_at=now - dt.timedelta(hours=1),
+        registration_opens_at=now - dt.timedelta(minutes=1),
+        capacity=capacity,
+        waiting_list_enabled=True,
+    )
+    with translation.override("da"):
+        path = reverse("registrations:register", kwargs={"slug": SLUG})
+    queries.probe_events()
+    statements = queries.count()
+    connections.close_all()
+    return path, statements
+
+
+def verify(acknowledged: list[str], *, capacity: int) -> dict:
+    """Reads the outcome from the database, not from the app's answers."""
+    from django.db import connections
+    from django.db.models import Count
+    from django.db.models.functions import Lower
+
+    from tilmeld.events.models import Event
+    from tilmeld.registrations.models import Booking, Participant, SeatCount
+
+    event = Event.objects.get(slug=SLUG)
+    participants = Participant.objects.filter(event=event)
+    by_status = dict(participants.values_list("status").annotate(n=Count("id")).order_by())
+    stored = set(participants.annotate(e=Lower("email")).values_list("e", flat=True))
+    seats = SeatCount.objects.filter(pk=event.pk).first()
+    waiting_positions = (
+        participants.filter(status="waiting").values("waiting_position").distinct().count()
+    )
+    outcome = {
+        "confirmed": by_status.get("confirmed", 0),
+        "waiting": by_status.get("waiting", 0),
+        "bookings": Booking.objects.filter(event=event).count(),
+        "seat_count": (seats.confirmed, seats.waiting) if seats else None,
+        "waiting_positions": waiting_positions,
+        "lost": sorted(e for e in acknowledged if e.lower() not in stored),
+        "unacknowledged": len(stored - {e.lower() for e in acknowledged}),
+    }
+    outcome["oversold"] = max(0, outcome["confirmed"] - capacity)
+    connections.close_all()
+    return outcome
