@@ -6,8 +6,8 @@ from django.urls import reverse
 
 from tests.factories import EventFactory, StaffFactory, register_people
 from tilmeld.mail.models import OutboxMessage
-from tilmeld.registrations.services.changes import cancel_registration, substitute_participant
 from tilmeld.registrations.services.booking import Person
+from tilmeld.registrations.services.changes import cancel_registration, substitute_participant
 from tilmeld.staff.models import Broadcast
 
 pytestmark = pytest.mark.django_db
