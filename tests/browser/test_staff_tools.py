@@ -20,7 +20,7 @@ def test_dashboard_shows_the_numbers_and_the_chart(page, axe):
     log_in(page, StaffFactory())
 
     page.goto(reverse("admin:events_event_change", args=[event.pk]))
-    page.get_by_role("link", name="Overblik").click()
+    page.get_by_role("link", name="Overblik og afvikling").click()
 
     page.get_by_role("heading", name="Overblik: Bibliotekernes dag").wait_for()
     assert page.get_by_text("3 / 3", exact=True).is_visible()

@@ -85,8 +85,6 @@ def test_demo_conference_of_2016(demo):
 
 
 def test_demo_conference_page(client, demo):
-    event = Event.objects.get(slug=CONFERENCE)
-
     response = client.get(url("events:detail", "en", slug=CONFERENCE))
 
     page = content(response)

@@ -39,7 +39,7 @@ def test_dashboard_shows_counts_organisations_and_answers(client, site):
     booking = register(
         event, booker=Booker("Anne", "anne@example.org"), people=people, language="da"
     )
-    anne, bo, cai = booking.participants.order_by("id")
+    _anne, bo, cai = booking.participants.order_by("id")
     substitute_participant(bo, Person("Dea", "dea@example.org", "Vejle"))
     cancel_registration(cai)
 
