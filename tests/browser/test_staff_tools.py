@@ -43,3 +43,24 @@ def test_message_preview_before_sending(page, axe):
     assert page.locator("pre.mail-preview").inner_text().startswith("Kære Bo")
     assert page.get_by_role("button", name="Send til 1 deltager").is_visible()
     axe(page)
+
+
+def test_export_download_reads_back(page, axe):
+    import csv
+    import io
+
+    SiteSettingsFactory()
+    event = EventFactory(title_da="Bibliotekernes dag")
+    register_people(event, "Anne Hansen", "Bo Berg")
+    log_in(page, StaffFactory())
+
+    page.goto(reverse("staff:export", kwargs={"event_id": event.pk}))
+    axe(page)
+    page.get_by_label("CSV", exact=False).first.check()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Hent").click()
+
+    text = open(download.value.path(), encoding="utf-8-sig").read()  # noqa: SIM115
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert download.value.suggested_filename == f"deltagere-{event.slug}.csv"
+    assert [row[0] for row in rows[1:]] == ["Anne Hansen", "Bo Berg"]
