@@ -7,7 +7,6 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 PYTEST_ARGS ?=
 
-export DJANGO_SETTINGS_MODULE ?= tilmeld.settings
 
 .PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush clean
 
@@ -45,7 +44,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_DEBUG=0 $(BIN)/tilmeld makemigrations --check --dry-run --verbosity 1
-	$(BIN)/pytest $(PYTEST_ARGS)
+	DJANGO_SETTINGS_MODULE=tests.settings $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check .
