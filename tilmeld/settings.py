@@ -170,10 +170,12 @@ CONTENT_SECURITY_POLICY = {
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"hide_secrets": {"()": "tilmeld.core.logging.HideSecrets"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["hide_secrets"]}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
-        "django.server": {"level": "WARNING"},
+        "django.server": {"level": "WARNING", "filters": ["hide_secrets"]},
+        "django.request": {"filters": ["hide_secrets"]},
         # One line per task is noise on the console; failures are still logged as warnings.
         "django_tasks": {"level": env.str("TASKS_LOG_LEVEL", default="WARNING")},
         "django_tasks_db": {"level": env.str("TASKS_LOG_LEVEL", default="WARNING")},

@@ -12,6 +12,7 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "to_name", "subject", "reference"]
     date_hierarchy = "created_at"
     actions = ["retry"]
+    # params name participants by id only; the rendered text (with manage links) is never stored.
     readonly_fields = [f.name for f in OutboxMessage._meta.fields]
 
     def has_add_permission(self, request):

@@ -27,7 +27,6 @@ class OutboxMessage(models.Model):
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
-    body = models.TextField(_("text"), blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]

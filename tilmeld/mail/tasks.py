@@ -37,7 +37,7 @@ def send_message(message_id: int) -> str:
             return "retry"
         message.status = MessageStatus.SENT
         message.sent_at = timezone.now()
+        # The body is not kept: it holds the participant's secret manage link.
         message.subject = email.subject[:300]
-        message.body = email.body
-        message.save(update_fields=["status", "sent_at", "subject", "body"])
+        message.save(update_fields=["status", "sent_at", "subject"])
     return "sent"

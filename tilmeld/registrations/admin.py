@@ -1,4 +1,5 @@
 from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -130,6 +131,15 @@ class ParticipantAdmin(admin.ModelAdmin):
     def has_add_permission(self, request):
         return False  # staff add through "Register a participant", which applies the rules
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting would bypass the seat counters: cancel instead
+
+    def get_fields(self, request, obj=None):
+        fields = super().get_fields(request, obj)
+        if not request.user.has_perm("registrations.change_participant"):
+            fields = [f for f in fields if f != "manage_link"]  # the link acts as the participant
+        return fields
+
     @admin.display(description=_("manage link"))
     def manage_link(self, obj):
         return obj.get_manage_url() if obj.is_active else "–"
@@ -169,7 +179,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         if done:
             self.message_user(request, done_message % {"count": done})
 
-    @admin.action(description=_("Cancel the selected registrations"))
+    @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
     def cancel_selected(self, request, queryset):
         self._run(
             request,
@@ -178,7 +188,7 @@ class ParticipantAdmin(admin.ModelAdmin):
             _("%(count)d cancelled."),
         )
 
-    @admin.action(description=_("Move the selected up from the waiting list"))
+    @admin.action(description=_("Move the selected up from the waiting list"), permissions=["change"])
     def promote_selected(self, request, queryset):
         self._run(
             request,
@@ -187,7 +197,7 @@ class ParticipantAdmin(admin.ModelAdmin):
             _("%(count)d moved up."),
         )
 
-    @admin.action(description=_("Send the confirmation again"))
+    @admin.action(description=_("Send the confirmation again"), permissions=["change"])
     def resend_selected(self, request, queryset):
         self._run(
             request,
@@ -204,6 +214,8 @@ class ParticipantAdmin(admin.ModelAdmin):
         return response
 
     def register_view(self, request):
+        if not request.user.has_perm("registrations.change_participant"):
+            raise PermissionDenied
         form = StaffRegistrationForm(
             request.POST or None, initial={"event": request.GET.get("event")}
         )
@@ -243,6 +255,8 @@ class ParticipantAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/registrations/staff_form.html", context)
 
     def substitute_view(self, request, pk):
+        if not request.user.has_perm("registrations.change_participant"):
+            raise PermissionDenied
         participant = get_object_or_404(Participant.objects.select_related("event"), pk=pk)
         form = SubstituteForm(request.POST or None)
         if request.method == "POST" and form.is_valid():

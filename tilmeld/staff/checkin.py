@@ -18,7 +18,7 @@ from tilmeld.registrations.exports import safe_cell
 from tilmeld.registrations.models import Participant
 from tilmeld.registrations.services import checkin as service
 from tilmeld.staff import badges
-from tilmeld.staff.access import admin_context, event_or_404, staff_view
+from tilmeld.staff.access import CHANGE, admin_context, event_or_404, staff_view
 
 MAX_QUERY = 100
 
@@ -182,17 +182,17 @@ urlpatterns = [
     ),
     path(
         "events/<int:event_id>/checkin/scan/",
-        staff_view(require_POST(scan)),
+        staff_view(require_POST(scan), CHANGE),
         name="checkin_scan",
     ),
     path(
         "events/<int:event_id>/checkin/<int:participant_id>/",
-        staff_view(require_POST(check_in_participant)),
+        staff_view(require_POST(check_in_participant), CHANGE),
         name="checkin_participant",
     ),
     path(
         "events/<int:event_id>/checkin/<int:participant_id>/undo/",
-        staff_view(require_POST(undo_check_in)),
+        staff_view(require_POST(undo_check_in), CHANGE),
         name="checkin_undo",
     ),
     path(

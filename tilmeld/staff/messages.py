@@ -106,6 +106,14 @@ def message_log(request, broadcast_id):
 
 
 urlpatterns = [
-    path("events/<int:event_id>/message/", staff_view(compose), name="message"),
-    path("messages/<int:broadcast_id>/", staff_view(message_log), name="message_log"),
+    path(
+        "events/<int:event_id>/message/",
+        staff_view(compose, "staff.add_broadcast"),
+        name="message",
+    ),
+    path(
+        "messages/<int:broadcast_id>/",
+        staff_view(message_log, "staff.view_broadcast"),
+        name="message_log",
+    ),
 ]
