@@ -83,3 +83,30 @@ def test_session_audience_needs_a_session(client, staff, site):
     response = post(client, event, action="preview", audience="session")
 
     assert "Vælg det programpunkt" in response.content.decode()
+
+
+def test_preview_and_test_never_show_a_participants_manage_link(client, staff, site):
+    event = EventFactory()
+    [anne] = register_people(event, "Anne")
+    mail.outbox.clear()
+
+    preview = post(client, event, action="preview").content.decode()
+    post(client, event, action="test")
+
+    assert anne.manage_token not in preview
+    assert "/tilmelding/EKSEMPEL/" in preview
+    assert anne.manage_token not in mail.outbox[0].body
+
+
+def test_staff_without_permission_cannot_write_to_participants(client, site):
+    from django.contrib.auth.models import Permission
+
+    user = StaffFactory(is_superuser=False)
+    user.user_permissions.add(Permission.objects.get(codename="view_article"))
+    client.force_login(user)
+    event = EventFactory()
+
+    response = post(client, event, action="send")
+
+    assert response.status_code == 403
+    assert Broadcast.objects.count() == 0

@@ -76,8 +76,14 @@ def send_test(event: Event, *, subject: str, body: str, sample: Participant | No
     )
 
 
-def context_for(*, event, subject, body, participant) -> dict:
+EXAMPLE_LINK = "/tilmelding/EKSEMPEL/"
+
+
+def context_for(*, event, subject, body, participant, example: bool = False) -> dict:
+    """The mail's context. `example` (previews and tests to staff) shows a sample participant
+    with a dummy link: their real manage link must reach only them."""
     site = site_settings()
+    manage_path = participant.get_manage_url() if participant else ""
     return {
         "event": event,
         "subject": subject,
@@ -85,7 +91,7 @@ def context_for(*, event, subject, body, participant) -> dict:
         "participant": participant,
         "site": site,
         "event_url": settings.SITE_URL + event.get_absolute_url(),
-        "manage_url": settings.SITE_URL + participant.get_manage_url() if participant else "",
+        "manage_url": settings.SITE_URL + (EXAMPLE_LINK if example else manage_path),
         "contact_email": event.contact_email or site.contact_email,
     }
 
@@ -93,11 +99,14 @@ def context_for(*, event, subject, body, participant) -> dict:
 def render(message):
     params = message.params
     participant = Participant.objects.filter(pk=params.get("participant")).first()
-    if "broadcast" in params:
+    example = "broadcast" not in params
+    if not example:
         broadcast = Broadcast.objects.select_related("event").get(pk=params["broadcast"])
         event, subject, body = broadcast.event, broadcast.subject, broadcast.body
     else:
         event = Event.objects.get(pk=params["event"])
         subject, body = params["subject"], params["body"]
-    context = context_for(event=event, subject=subject, body=body, participant=participant)
+    context = context_for(
+        event=event, subject=subject, body=body, participant=participant, example=example
+    )
     return build_email(message, "staff/mail/broadcast", context, reply_to=context["contact_email"])

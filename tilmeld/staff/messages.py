@@ -62,7 +62,11 @@ def compose(request, event_id):
         if action == "test":
             _send_test(request, event, data, sample)
         context = broadcasts.context_for(
-            event=event, subject=data["subject"], body=data["body"], participant=sample
+            event=event,
+            subject=data["subject"],
+            body=data["body"],
+            participant=sample,
+            example=True,
         )
         preview = {
             "text": render_to_string("staff/mail/broadcast.txt", context),
