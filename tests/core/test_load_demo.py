@@ -75,7 +75,7 @@ def test_demo_conference_of_2016(demo):
         "Centralbiblioteket i Gentofte",
         "Tårnby Kommune",
     ]
-    assert event.binding_at == local(2016, 5, 10)
+    assert event.binding_at == local(2016, 5, 11)  # shown as "bindende efter 10. maj 2016"
     assert event.registration_opens_at == local(2016, 4, 18, 12)
     assert event.registration_closes_at == local(2016, 5, 18, 12)
     assert event.registration_state() == RegistrationState.CLOSED

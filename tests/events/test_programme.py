@@ -264,7 +264,7 @@ def test_programme_pdf_in_danish_has_titles_speakers_and_danish_dates(client, si
             "Oplægsholdere",
             "Anna Jensen, Direktør, Danmarks Biblioteksforening",
             "Bo Nielsen, Bibliotekar, Tårnby Bibliotek Bo arbejder med læsefremme.",
-            "Tilmeldinger er bindende efter 9. maj 2016.",
+            "Tilmeldinger er bindende efter 9. maj 2016, kl. 12.00.",
         ],
     )
     assert text.count("Anna Jensen") == 3

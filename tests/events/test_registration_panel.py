@@ -20,7 +20,7 @@ def conference(**fields):
             "ends_at": local(2016, 5, 23, 16),
             "registration_opens_at": local(2016, 4, 18, 12),
             "registration_closes_at": local(2016, 5, 18, 12),
-            "binding_at": local(2016, 5, 10),
+            "binding_at": local(2016, 5, 11),  # binding from midnight: "after 10 May"
             "published_at": local(2016, 3, 1),
             **fields,
         }

@@ -2,7 +2,7 @@
 
 Danish "23. maj 2016, kl. 9.30–16.00"; English "23 May 2016, 9:30–16:00"."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import formats, timezone
 from django.utils.translation import pgettext
@@ -52,3 +52,21 @@ def time_span_text(start: datetime, end: datetime) -> str:
         "start": formats.time_format(local(start), "TIME_FORMAT"),
         "end": formats.time_format(local(end), "TIME_FORMAT"),
     }
+
+
+def is_midnight(value: datetime) -> bool:
+    moment = local(value)
+    return (moment.hour, moment.minute) == (0, 0)
+
+
+def moment_text(value: datetime) -> str:
+    """ "11. maj 2016" for midnight, else with the time: "11. maj 2016, kl. 12.00"."""
+    return date_text(value) if is_midnight(value) else datetime_text(value)
+
+
+def last_moment_before(value: datetime) -> str:
+    """The last moment before `value`, as people say it: binding from midnight on 11 May is
+    "binding after 10 May"; from noon, "after 11 May, 12.00"."""
+    if is_midnight(value):
+        return date_text(value - timedelta(days=1))
+    return datetime_text(value)

@@ -31,6 +31,17 @@ def datetime_text(value):
     return dates.datetime_text(value) if value else ""
 
 
+@register.filter
+def moment(value):
+    return dates.moment_text(value) if value else ""
+
+
+@register.filter
+def before(value):
+    """Binding from midnight 11 May reads "binding after 10 May"."""
+    return dates.last_moment_before(value) if value else ""
+
+
 @register.simple_tag
 def span(start, end=None):
     return dates.span_text(start, end)

@@ -46,7 +46,7 @@ def register_view(request, slug):
         adding = "add_colleague" in data
         if adding:
             raw = data.get("colleague-TOTAL_FORMS", "0")
-            total = int(raw) if raw.isdigit() else 0
+            total = int(raw) if raw.isascii() and raw.isdigit() else 0
             data = _with_rows(data, "colleague", min(total + 1, max_colleagues))
         form = BookingForm(data, **kwargs)
         colleagues = formset_class(
