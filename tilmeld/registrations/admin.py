@@ -188,7 +188,9 @@ class ParticipantAdmin(admin.ModelAdmin):
             _("%(count)d cancelled."),
         )
 
-    @admin.action(description=_("Move the selected up from the waiting list"), permissions=["change"])
+    @admin.action(
+        description=_("Move the selected up from the waiting list"), permissions=["change"]
+    )
     def promote_selected(self, request, queryset):
         self._run(
             request,
