@@ -303,3 +303,15 @@ def test_event_list_shows_full_badge_without_extra_queries(
         page = client.get(reverse("events:list")).content.decode()
 
     assert page.count("Fuldt: venteliste") == count
+
+
+def test_error_summary_links_to_each_field_and_marks_the_title(client, site):
+    event = EventFactory()
+    data = form_data(client, event, email="nope", form_token="")
+
+    response = client.post(register_url(event), data)
+
+    page = response.content.decode()
+    assert "<title>Fejl: Tilmelding:" in page
+    assert '<a href="#id_email">E-mail: Indtast en gyldig e-mail-adresse.</a>' in page
+    assert "Formular: Formularen var ufuldstændig. Genindlæs siden, og prøv igen." in page

@@ -152,7 +152,15 @@ class BookingForm(PersonForm):
         label=_("I have read the privacy policy and agree that my details are used for the event."),
         error_messages={"required": _("Please accept the privacy terms to register.")},
     )
-    form_token = forms.UUIDField(widget=forms.HiddenInput, initial=uuid.uuid4)
+    form_token = forms.UUIDField(
+        label=_("Form"),
+        widget=forms.HiddenInput,
+        initial=uuid.uuid4,
+        error_messages={
+            "required": _("The form was incomplete. Please reload the page and try again."),
+            "invalid": _("The form was incomplete. Please reload the page and try again."),
+        },
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
