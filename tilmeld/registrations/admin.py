@@ -84,8 +84,17 @@ class ChangeInline(admin.TabularInline):
     model = ParticipantChange
     extra = 0
     can_delete = False
-    readonly_fields = ["at", "action", "by_user", "by_participant", "changes", "note"]
+    readonly_fields = ["at", "action", "by_user", "by_participant", "what_changed", "note"]
     fields = readonly_fields
+
+    @admin.display(description=_("changes"))
+    def what_changed(self, obj):
+        statuses = dict(ParticipantStatus.choices)
+        lines = []
+        for field, values in obj.changes.items():
+            before, after = (statuses.get(v, v) if field == "status" else v for v in values)
+            lines.append(f"{field}: {before or '–'} → {after or '–'}")
+        return "; ".join(lines) or "–"
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -257,11 +257,18 @@ def csv_stream(table: ParticipantTable) -> Iterator[bytes]:
         yield buffer.getvalue().encode("utf-8")
 
 
-def _xlsx_value(value):
+def _xlsx_value(value, sheet=None):
+    """Text stays text: a cell openpyxl would read as a formula (it starts with "=") is written
+    as an explicit string cell, so nothing runs and a phone number "+45 …" shows as typed,
+    without the apostrophe a CSV needs."""
     if value is None or isinstance(value, int):
         return value
-    # Characters XML cannot hold go first, so none of them can hide a formula from safe_cell.
-    return safe_cell(ILLEGAL_CHARACTERS_RE.sub("", str(value)))
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # XML cannot hold these characters
+    if text.startswith("=") and sheet is not None:
+        cell = WriteOnlyCell(sheet, value=text)
+        cell.data_type = "s"
+        return cell
+    return text
 
 
 def xlsx_file(table: ParticipantTable, *, sheet_title: str):
@@ -273,13 +280,14 @@ def xlsx_file(table: ParticipantTable, *, sheet_title: str):
     bold = Font(bold=True)
     header = []
     for text in table.header:
-        cell = WriteOnlyCell(sheet, value=_xlsx_value(text))
+        cell = WriteOnlyCell(sheet, value=ILLEGAL_CHARACTERS_RE.sub("", str(text)))
+        cell.data_type = "s"
         cell.font = bold
         header.append(cell)
     sheet.append(header)
     for rows in table.chunks:
         for row in rows:
-            sheet.append([_xlsx_value(value) for value in row])
+            sheet.append([_xlsx_value(value, sheet) for value in row])
     # The response closes the file once it is sent, so no `with` here.
     output = tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
     workbook.save(output)

@@ -184,7 +184,8 @@ def remind_registered(event: Event, email: str) -> None:
         return
     with transaction.atomic():
         mails.to_participant(participant, "already_registered")
-        history.record(participant, ChangeAction.RESENT, note="duplicate registration attempt")
+        note = _("Someone tried to register the address again; the link was mailed to it.")
+        history.record(participant, ChangeAction.RESENT, note=note, by_system=True)
 
 
 def promote_from_waiting_list(event: Event, *, by=None) -> list[Participant]:

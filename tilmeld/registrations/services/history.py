@@ -9,12 +9,14 @@ def record(
     by=None,
     changes: dict | None = None,
     note: str = "",
+    by_system: bool = False,
 ) -> ParticipantChange:
+    """`by` is the staff user; None means the participant, unless `by_system` says neither."""
     return ParticipantChange.objects.create(
         participant=participant,
         action=action,
         by_user=by if by is not None and by.is_authenticated else None,
-        by_participant=by is None,
+        by_participant=by is None and not by_system,
         changes=changes or {},
         note=note,
     )
