@@ -1,6 +1,7 @@
 from django.contrib import messages
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
@@ -13,6 +14,7 @@ from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationErro
 from tilmeld.registrations.forms import COLLEAGUE_ERRORS, BookingForm, colleague_formset
 from tilmeld.registrations.services import changes
 from tilmeld.registrations.services.booking import register
+from tilmeld.registrations.views import form_cache
 
 OPEN_STATES = (RegistrationState.OPEN, RegistrationState.FULL)
 
@@ -33,6 +35,9 @@ def _colleague_rows(request, limit: int) -> int:
 
 @require_http_methods(["GET", "POST"])
 def register_view(request, slug):
+    shared = form_cache.applies(request)
+    if shared and (html := form_cache.get(slug, get_language())):
+        return HttpResponse(form_cache.fill(html, request))
     event = event_for_registration(slug, preview=request.user.is_staff)
     if event is None:
         raise Http404
@@ -61,7 +66,8 @@ def register_view(request, slug):
                 status = 422
     else:
         rows = _colleague_rows(request, max_colleagues)
-        form = BookingForm(**kwargs)
+        initial = {"form_token": form_cache.TOKEN_MARK} if shared else None
+        form = BookingForm(initial=initial, **kwargs)
         colleagues = formset_class(
             prefix="colleague",
             form_kwargs=kwargs,
@@ -79,6 +85,11 @@ def register_view(request, slug):
         "can_add_colleague": len(colleagues.forms) < max_colleagues,
         "contact_email": event.contact_email or site.contact_email,
     }
+    if shared:
+        context["csrf_token"] = form_cache.CSRF_MARK
+        html = render_to_string("registrations/register.html", context, request=request)
+        form_cache.store(slug, get_language(), html)
+        return HttpResponse(form_cache.fill(html, request))
     return render(request, "registrations/register.html", context, status=status)
 
 
