@@ -315,3 +315,35 @@ def test_error_summary_links_to_each_field_and_marks_the_title(client, site):
     assert "<title>Fejl: Tilmelding:" in page
     assert '<a href="#id_email">E-mail: Indtast en gyldig e-mail-adresse.</a>' in page
     assert "Formular: Formularen var ufuldstændig. Genindlæs siden, og prøv igen." in page
+
+
+def test_shared_form_page_gives_each_visitor_fresh_tokens(site):
+    from django.test import Client
+
+    event = EventFactory()
+    first, second = Client(enforce_csrf_checks=True), Client(enforce_csrf_checks=True)
+
+    pages = [c.get(register_url(event)) for c in (first, second)]
+
+    tokens = [
+        re.search(r'name="form_token" value="([^"]+)"', p.content.decode()).group(1) for p in pages
+    ]
+    csrf = [
+        re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', p.content.decode()).group(1)
+        for p in pages
+    ]
+    assert len(set(tokens)) == 2 and len(set(csrf)) == 2
+    assert "c0ffe" not in pages[1].content.decode()
+    assert "no-store" in pages[1]["Cache-Control"]
+    assert all(p.cookies.get("csrftoken") for p in pages)
+    data = {
+        "csrfmiddlewaretoken": csrf[1],
+        "form_token": tokens[1],
+        "name": "Bo",
+        "email": "bo@example.org",
+        "attending": "on",
+        "consent": "on",
+        "colleague-TOTAL_FORMS": "0",
+        "colleague-INITIAL_FORMS": "0",
+    }
+    assert second.post(register_url(event), data).status_code == 302

@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from tilmeld.core.site import site_settings
@@ -33,6 +34,7 @@ def _colleague_rows(request, limit: int) -> int:
     return min(max(rows, 0), limit)
 
 
+@never_cache  # the page carries a CSRF token and a form token: no proxy or browser keeps it
 @require_http_methods(["GET", "POST"])
 def register_view(request, slug):
     shared = form_cache.applies(request)
