@@ -123,3 +123,16 @@ def test_demo_staff_user(demo):
 
     assert (user.is_staff, user.is_superuser, user.is_active) == (True, True, True)
     assert user.check_password("demo-password")
+
+
+def test_demo_past_conference_has_arrivals_no_shows_and_a_message(demo):
+    from tilmeld.registrations.models import CheckIn
+    from tilmeld.registrations.services.checkin import no_shows
+    from tilmeld.staff.models import Broadcast
+
+    event = Event.objects.get(slug=CONFERENCE)
+
+    assert event.participants.filter(status="confirmed").count() == 24
+    assert CheckIn.objects.filter(participant__event=event).count() == 20
+    assert len(list(no_shows(event))) == 4
+    assert Broadcast.objects.get(event=event).subject == "Praktisk information før konferencen"

@@ -7,8 +7,9 @@ from django_tasks_db.models import DBTaskResult
 
 from tilmeld.events.models import Event
 from tilmeld.mail.models import OutboxMessage
-from tilmeld.registrations.models import Question
+from tilmeld.registrations.models import CheckIn, Question
 from tilmeld.registrations.services.booking import Booker, Person, register
+from tilmeld.registrations.services.checkin import check_in
 from tilmeld.registrations.services.sessions import choice_slots
 
 LIBRARIES = [
@@ -65,8 +66,9 @@ def _person(n: int, event_questions: list[Question], slots) -> Person:
     )
 
 
-def fill(event: Event, count: int, *, group_every: int = 5) -> None:
-    """Registers `count` demo people, every `group_every`-th booking a group of three."""
+def fill(event: Event, count: int, *, group_every: int = 5, by=None) -> None:
+    """Registers `count` demo people, every `group_every`-th booking a group of three. `by` (a
+    staff user) registers outside the registration window, e.g. for a past event."""
     if event.participants.exists():
         return
     event_questions = questions(event)
@@ -76,10 +78,11 @@ def fill(event: Event, count: int, *, group_every: int = 5) -> None:
         size = 3 if (n // group_every) % 2 and count - n >= 3 else 1
         people = [_person(n + i, event_questions, slots) for i in range(size)]
         booker = Booker(people[0].name, people[0].email, people[0].organisation)
-        booking = register(event, booker=booker, people=people, language="da", by=None)
+        booking = register(event, booker=booker, people=people, language="da", by=by)
         # Spread the demo registrations over the days since opening, for the dashboard's chart.
         days_ago = (count - n) * 7 // count
-        when = timezone.now() - dt.timedelta(days=days_ago, hours=n % 9)
+        end = min(timezone.now(), event.registration_ends_at)
+        when = end - dt.timedelta(days=days_ago, hours=n % 9)
         booking.participants.update(created_at=when)
         n += size
     # The demo participants were "mailed" long ago: only mails made after loading get printed.
@@ -87,3 +90,13 @@ def fill(event: Event, count: int, *, group_every: int = 5) -> None:
     ids = list(demo_mails.values_list("pk", flat=True))
     DBTaskResult.objects.filter(task_path=SEND_TASK, args_kwargs__args__0__in=ids).delete()
     demo_mails.delete()
+
+
+def arrive(event: Event, *, every: int, by) -> None:
+    """Checks in all but every `every`-th confirmed participant: the rest are the no-shows."""
+    if CheckIn.objects.filter(participant__event=event).exists():
+        return
+    confirmed = event.participants.filter(status="confirmed").order_by("id")
+    for number, participant in enumerate(confirmed):
+        if number % every:
+            check_in(participant, by=by)

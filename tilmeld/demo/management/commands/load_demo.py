@@ -13,6 +13,7 @@ from tilmeld.core.models import Page, SiteSettings
 from tilmeld.demo import files, participants, programme, texts
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 from tilmeld.news.models import Article
+from tilmeld.staff.models import Audience, Broadcast
 
 STAFF_USER = "staff"
 TZ = ZoneInfo("Europe/Copenhagen")  # summer time for the 2016 conference, winter time for the news
@@ -35,10 +36,33 @@ class Command(BaseCommand):
         self.site()
         organisations = self.organisations()
         venues = self.venues()
+        staff = self.staff(password)
         self.events(organisations, venues)
+        self.past_day(staff)
         self.news()
         self.pages()
-        self.staff(password)
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Staff login: user '{STAFF_USER}', password '{password}' at /admin/"
+            )
+        )
+
+    def past_day(self, staff):
+        """The 2016 conference as it went: participants, arrivals, no-shows, a message sent."""
+        conference = Event.objects.get(
+            slug="konference-styrk-det-strategiske-samarbejde-i-kommunen"
+        )
+        participants.fill(conference, 24, by=staff)
+        participants.arrive(conference, every=6, by=staff)
+        if not Broadcast.objects.filter(event=conference).exists():
+            Broadcast.objects.create(
+                event=conference,
+                audience=Audience.CONFIRMED,
+                subject="Praktisk information før konferencen",
+                body="Husk at tage toget til Kastrup. Vi serverer morgenmad fra kl. 9.00.",
+                created_by=staff,
+                recipient_count=conference.participants.filter(status="confirmed").count(),
+            )
 
     def site(self):
         SiteSettings.objects.update_or_create(
@@ -239,8 +263,4 @@ class Command(BaseCommand):
         user.is_staff = user.is_superuser = True
         user.set_password(password)
         user.save()
-        self.stdout.write(
-            self.style.SUCCESS(
-                f"Staff login: user '{STAFF_USER}', password '{password}' at /admin/"
-            )
-        )
+        return user
