@@ -32,11 +32,6 @@ class SiteSettings(models.Model):
     def __str__(self):
         return self.name
 
-    @classmethod
-    def current(cls) -> "SiteSettings":
-        obj, _created = cls.objects.get_or_create(pk=1)
-        return obj
-
 
 class Page(models.Model):
     """A simple page staff edit: privacy policy, registration terms, accessibility statement."""
