@@ -347,3 +347,23 @@ def test_shared_form_page_gives_each_visitor_fresh_tokens(site):
         "colleague-INITIAL_FORMS": "0",
     }
     assert second.post(register_url(event), data).status_code == 302
+
+
+def test_manage_page_shows_saved_answers_and_booking_page_one_empty_row(client, site):
+    from tilmeld.registrations.services.booking import Booker, Person, register
+
+    event = EventFactory()
+    dinner = Question.objects.create(event=event, text_da="Middag?", kind="yes_no")
+    booking = register(
+        event,
+        booker=Booker("Anne", "anne@example.org"),
+        people=[Person("Anne", "anne@example.org", answers={dinner.pk: False})],
+        language="da",
+    )
+    anne = booking.participants.get()
+
+    manage = client.get(anne.get_manage_url()).content.decode()
+    booking_page = client.get(booking.get_manage_url()).content.decode()
+
+    assert re.search(rf'name="edit-q{dinner.pk}" value="no"[^>]*checked', manage)
+    assert booking_page.count("<legend>Kollega</legend>") == 1

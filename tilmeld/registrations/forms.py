@@ -137,10 +137,11 @@ class PersonForm(forms.Form):
         )
 
     @classmethod
-    def initial_for(cls, participant: Participant, answers: dict) -> dict:
+    def initial_for(cls, participant: Participant, answers: dict, questions=()) -> dict:
         initial = {name: getattr(participant, name) for name in DETAIL_FIELDS}
-        for question_id, value in answers.items():
-            initial[f"q{question_id}"] = value
+        for question in questions:
+            if question.pk in answers:
+                initial[f"q{question.pk}"] = to_initial(question, answers[question.pk])
         return initial
 
 

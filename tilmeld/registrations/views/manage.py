@@ -59,7 +59,7 @@ def manage_participant(request, token):
     }
     session_form = SessionChangeForm(**session_kwargs, prefix="sessions")
     allowed = _permissions(participant)
-    initial = PersonForm.initial_for(participant, answers)
+    initial = PersonForm.initial_for(participant, answers, questions)
     edit_form = PersonForm(initial=initial, questions=questions, prefix="edit")
     substitute_form = SubstituteForm(prefix="sub")
     status = 200
@@ -134,8 +134,8 @@ def manage_booking(request, token):
     room = max(event.max_booking_size - len(active), 0)
     formset_class = colleague_formset(room)
     kwargs = selectors.form_options(event)
-    add_formset = formset_class(prefix="add", form_kwargs=kwargs, initial=[{}])
-    add_formset.extra = 1 if room else 0
+    add_formset = formset_class(prefix="add", form_kwargs=kwargs)
+    add_formset.extra = 1 if room else 0  # one empty row; more by sending the form again
     status = 200
     if request.method == "POST":
         action = request.POST.get("action")
