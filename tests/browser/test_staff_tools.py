@@ -41,7 +41,11 @@ def test_message_preview_before_sending(page, axe):
     page.get_by_role("button", name="Forhåndsvis").click()
 
     assert page.locator("pre.mail-preview").inner_text().startswith("Kære Bo")
-    assert page.get_by_role("button", name="Send til 1 deltager").is_visible()
+    axe(page)
+    page.get_by_role("button", name="Send til 1 deltager").click()
+
+    page.get_by_text("Beskeden er på vej til 1 deltager.").wait_for()
+    assert page.get_by_role("cell", name="bo@example.org").is_visible()
     axe(page)
 
 

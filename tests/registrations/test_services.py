@@ -208,8 +208,11 @@ def test_substitution_after_start_is_refused(site):
     event = EventFactory()
     [anne] = register_people(event, "Anne")
     after_start = event.starts_at + dt.timedelta(minutes=1)
-    with time_machine.travel(after_start), pytest.raises(RegistrationError):
+    with time_machine.travel(after_start), pytest.raises(RegistrationError) as error:
         substitute_participant(anne, Person("Bo", "bo@example.org"))
+
+    assert error.value.code == "started"
+    assert statuses(event) == [("Anne", "confirmed")]
 
 
 def test_edit_records_old_and_new_values(site):

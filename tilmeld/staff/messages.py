@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from tilmeld.events.models import Session
 from tilmeld.mail.models import OutboxMessage
@@ -55,8 +55,13 @@ def compose(request, event_id):
         action = request.POST.get("action")
         if action == "send":
             broadcast = broadcasts.send_broadcast(event, **data, by=request.user)
-            done = _("The message is on its way to %(count)d participants.")
-            flash.success(request, done % {"count": broadcast.recipient_count})
+            count = broadcast.recipient_count
+            done = ngettext(
+                "The message is on its way to %(count)d participant.",
+                "The message is on its way to %(count)d participants.",
+                count,
+            )
+            flash.success(request, done % {"count": count})
             return redirect("staff:message_log", broadcast_id=broadcast.pk)
         sample = people.first()
         if action == "test":

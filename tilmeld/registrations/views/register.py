@@ -43,7 +43,6 @@ def register_view(request, slug):
     event = event_for_registration(slug, preview=request.user.is_staff)
     if event is None:
         raise Http404
-    availability = selectors.availability(event)
     max_colleagues = max(event.max_booking_size - 1, 0)
     formset_class = colleague_formset(max_colleagues)
     kwargs = selectors.form_options(event, staff=request.user.is_staff)
@@ -77,6 +76,7 @@ def register_view(request, slug):
             error_messages=COLLEAGUE_ERRORS,
         )
         colleagues.extra = rows
+    availability = selectors.availability(event)  # only for showing the page
     site = site_settings(request)
     context = {
         "event": event,

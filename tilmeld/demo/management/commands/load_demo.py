@@ -23,6 +23,22 @@ def _fields(prefix_values: dict, language: str) -> dict:
     return {f"{key}_{language}": value for key, value in prefix_values.items()}
 
 
+def _demo_event(slug: str, da: dict, en: dict, *, start, end_hour: int, **fields) -> Event:
+    """A published demo event in both languages, made or refreshed."""
+    event, _ = Event.objects.update_or_create(
+        slug=slug,
+        defaults={
+            **_fields(da, "da"),
+            **_fields(en, "en"),
+            "starts_at": start,
+            "ends_at": start.replace(hour=end_hour, minute=0),
+            "is_published": True,
+            **fields,
+        },
+    )
+    return event
+
+
 class Command(BaseCommand):
     help = "Load the demo association, its conference, news, pages and a staff login."
 
@@ -157,24 +173,21 @@ class Command(BaseCommand):
 
         now = timezone.localtime().replace(minute=0, second=0, microsecond=0)
         start = (now + dt.timedelta(days=60)).replace(hour=9, minute=30)
-        upcoming, _ = Event.objects.update_or_create(
-            slug="fremtidens-folkebibliotek-demokonference",
-            defaults={
-                **_fields(texts.UPCOMING_DA, "da"),
-                **_fields(texts.UPCOMING_EN, "en"),
-                "starts_at": start,
-                "ends_at": start.replace(hour=16),
-                "venue": venues["dokk1"],
-                "organiser": organisations["db"],
-                "contact_email": texts.CONTACT,
-                "registration_opens_at": now - dt.timedelta(days=7),
-                "registration_closes_at": start - dt.timedelta(days=7),
-                "binding_at": (start - dt.timedelta(days=14)).replace(hour=0, minute=0),
-                "capacity": 120,
-                "show_seats_left": True,
-                "is_published": True,
-                "published_at": now - dt.timedelta(days=8),
-            },
+        upcoming = _demo_event(
+            "fremtidens-folkebibliotek-demokonference",
+            texts.UPCOMING_DA,
+            texts.UPCOMING_EN,
+            start=start,
+            end_hour=16,
+            venue=venues["dokk1"],
+            organiser=organisations["db"],
+            contact_email=texts.CONTACT,
+            registration_opens_at=now - dt.timedelta(days=7),
+            registration_closes_at=start - dt.timedelta(days=7),
+            binding_at=(start - dt.timedelta(days=14)).replace(hour=0, minute=0),
+            capacity=120,
+            show_seats_left=True,
+            published_at=now - dt.timedelta(days=8),
         )
         if not upcoming.image:
             upcoming.image.save(
@@ -189,41 +202,35 @@ class Command(BaseCommand):
         participants.fill(upcoming, 34)
 
         meeting_start = (now + dt.timedelta(days=21)).replace(hour=13, minute=0)
-        meeting, _ = Event.objects.update_or_create(
-            slug="netvaerksmoede-for-biblioteksledere",
-            defaults={
-                **_fields(texts.MEETING_DA, "da"),
-                **_fields(texts.MEETING_EN, "en"),
-                "starts_at": meeting_start,
-                "ends_at": meeting_start.replace(hour=16),
-                "venue": venues["planet"],
-                "organiser": organisations["db"],
-                "contact_email": texts.CONTACT,
-                "registration_opens_at": now - dt.timedelta(days=14),
-                "registration_closes_at": meeting_start - dt.timedelta(days=1),
-                "binding_at": (now - dt.timedelta(days=1)).replace(hour=0, minute=0),
-                "capacity": 12,
-                "is_published": True,
-                "published_at": now - dt.timedelta(days=14),
-            },
+        meeting = _demo_event(
+            "netvaerksmoede-for-biblioteksledere",
+            texts.MEETING_DA,
+            texts.MEETING_EN,
+            start=meeting_start,
+            end_hour=16,
+            venue=venues["planet"],
+            organiser=organisations["db"],
+            contact_email=texts.CONTACT,
+            registration_opens_at=now - dt.timedelta(days=14),
+            registration_closes_at=meeting_start - dt.timedelta(days=1),
+            binding_at=(now - dt.timedelta(days=1)).replace(hour=0, minute=0),
+            capacity=12,
+            published_at=now - dt.timedelta(days=14),
         )
         participants.fill(meeting, 15, group_every=4)
 
         workshop_start = (now + dt.timedelta(days=90)).replace(hour=12, minute=30)
-        Event.objects.update_or_create(
-            slug="workshop-borgerinddragelse-i-praksis",
-            defaults={
-                **_fields(texts.WORKSHOP_DA, "da"),
-                **_fields(texts.WORKSHOP_EN, "en"),
-                "starts_at": workshop_start,
-                "ends_at": workshop_start.replace(hour=16),
-                "venue": venues["planet"],
-                "organiser": organisations["db"],
-                "registration_opens_at": now + dt.timedelta(days=10),
-                "registration_closes_at": workshop_start - dt.timedelta(days=3),
-                "is_published": True,
-                "published_at": now - dt.timedelta(days=2),
-            },
+        _demo_event(
+            "workshop-borgerinddragelse-i-praksis",
+            texts.WORKSHOP_DA,
+            texts.WORKSHOP_EN,
+            start=workshop_start,
+            end_hour=16,
+            venue=venues["planet"],
+            organiser=organisations["db"],
+            registration_opens_at=now + dt.timedelta(days=10),
+            registration_closes_at=workshop_start - dt.timedelta(days=3),
+            published_at=now - dt.timedelta(days=2),
         )
 
     def news(self):
