@@ -14,14 +14,16 @@ def ensure_seat_count(event: Event) -> None:
     try:
         event.seat_count  # noqa: B018 - loads (or raises) only when not already joined
     except SeatCount.DoesNotExist:
-        SeatCount.objects.get_or_create(event=event)
+        # By id, not event=: that would cache a row on this event object before it is committed.
+        SeatCount.objects.get_or_create(event_id=event.pk)
 
 
 def lock(event: Event) -> SeatCount:
     """Call inside a transaction; the lock is held until it ends. Makes the row if need be."""
     counts = SeatCount.objects.select_for_update().filter(pk=event.pk).first()
     if counts is None:
-        ensure_seat_count(event)
+        # Another process may be creating it: the unique key makes this wait, then find it.
+        SeatCount.objects.get_or_create(event_id=event.pk)
         counts = SeatCount.objects.select_for_update().get(pk=event.pk)
     return counts
 
