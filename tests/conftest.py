@@ -3,6 +3,7 @@ from django.core.cache import cache
 from django.utils import translation
 
 from tests.factories import SiteSettingsFactory
+from tilmeld.registrations import event_cache
 
 
 @pytest.fixture(autouse=True)
@@ -14,10 +15,12 @@ def _danish_by_default():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Site settings are cached; every test starts without them."""
+    """Site settings and the registration form's event are cached; every test starts without."""
     cache.clear()
+    event_cache.clear()
     yield
     cache.clear()
+    event_cache.clear()
 
 
 @pytest.fixture

@@ -61,6 +61,7 @@ def speakers_of(slots: list[Slot]) -> list:
 
 
 def event_for_registration(slug: str, *, preview: bool = False) -> Event | None:
-    """The event for its registration form: the venue and seat counter joined, nothing more."""
+    """The event for its registration form, with its venue. The seat counter is not joined: the
+    public form keeps this object for a moment (registrations.event_cache)."""
     events = Event.objects.all() if preview else Event.objects.published()
-    return events.select_related("venue", "seat_count").filter(slug=slug).first()
+    return events.select_related("venue").filter(slug=slug).first()

@@ -4,6 +4,7 @@ import datetime as dt
 
 from django.utils import timezone
 
+from tilmeld.core import rows
 from tilmeld.mail.models import MessageStatus, OutboxMessage
 
 MAX_ATTEMPTS = 8
@@ -24,7 +25,7 @@ def queue_mail(
     EmailMessage; it runs in the worker, in the recipient's language."""
     from tilmeld.mail.tasks import send_message
 
-    message = OutboxMessage.objects.create(
+    message = OutboxMessage(
         renderer=renderer,
         to_email=to_email,
         to_name=to_name,
@@ -32,6 +33,7 @@ def queue_mail(
         params=params or {},
         reference=reference,
     )
+    rows.insert([message])
     send_message.enqueue(message.pk)
     return message
 

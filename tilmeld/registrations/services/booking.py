@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from tilmeld.core import rows
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.models import Event
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, ParticipantStatus
@@ -83,8 +84,8 @@ def _taken_email(event: Event, people: list[Person]) -> str | None:
 
 
 def _check_sessions(event: Event, people: list[Person], *, by=None, slots=None) -> None:
-    """Each person picks one session per parallel slot (staff may leave it open)."""
-    seats.ensure_seat_count(event)
+    """Each person picks one session per parallel slot (staff may leave it open). The seat
+    counter row is made by seats.lock when it is missing."""
     slots = sessions.choice_slots(event) if slots is None else slots
     if slots:
         sessions.ensure_seats(event)
@@ -107,12 +108,14 @@ def _insert(event, booking, people, language) -> list[Participant]:
         )
         for p in people
     ]
-    participants = Participant.objects.bulk_create(participants)
-    Answer.objects.bulk_create(
-        Answer(participant=participant, question_id=qid, value=value)
-        for participant, person in zip(participants, people, strict=True)
-        for qid, value in person.answers.items()
-        if value not in (None, "", [])
+    rows.insert(participants)
+    rows.insert(
+        [
+            Answer(participant=participant, question_id=qid, value=value)
+            for participant, person in zip(participants, people, strict=True)
+            for qid, value in person.answers.items()
+            if value not in (None, "", [])
+        ]
     )
     return participants
 
@@ -121,7 +124,7 @@ def _finish(event, participants, *, by, override) -> list[Participant]:
     """Takes the seat lock last, so it is held for as short a time as possible."""
     counts = seats.lock(event)
     waiting = seats.place(event, counts, participants, override=override)
-    if waiting and not event.waiting_list_enabled:
+    if waiting and not counts.waiting_list_enabled:
         raise RegistrationError(
             ngettext(
                 "Sorry, there is only %(count)d seat left.",
@@ -133,7 +136,7 @@ def _finish(event, participants, *, by, override) -> list[Participant]:
             else _("Sorry, the event is sold out."),
             code="sold_out",
         )
-    counts.save(update_fields=["confirmed", "waiting", "waiting_sequence"])
+    seats.save(counts)
     if waiting:
         history.record_many(waiting, ChangeAction.WAITING, by=by)
     return waiting
@@ -171,7 +174,7 @@ def register(
     _check_sessions(event, people, by=by, slots=slots)
     try:
         with transaction.atomic():
-            booking = Booking.objects.create(
+            booking = Booking(
                 event=event,
                 booker_name=booker.name,
                 booker_email=booker.email,
@@ -180,6 +183,7 @@ def register(
                 language=language,
                 form_token=token,
             )
+            rows.insert([booking])
             participants = _insert(event, booking, people, language)
             history.record_many(participants, ChangeAction.REGISTERED, by=by)
             _finish(event, participants, by=by, override=override_capacity)

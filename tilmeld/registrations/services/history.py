@@ -1,3 +1,4 @@
+from tilmeld.core import rows
 from tilmeld.registrations.enums import ChangeAction
 from tilmeld.registrations.models import Participant, ParticipantChange
 
@@ -24,7 +25,11 @@ def record(
 
 def record_many(participants, action: ChangeAction, *, by=None) -> None:
     user = by if by is not None and by.is_authenticated else None
-    ParticipantChange.objects.bulk_create(
-        ParticipantChange(participant=p, action=action, by_user=user, by_participant=by is None)
-        for p in participants
+    rows.insert(
+        [
+            ParticipantChange(
+                participant=p, action=action, by_user=user, by_participant=by is None
+            )
+            for p in participants
+        ]
     )

@@ -1,6 +1,7 @@
 """Seats: the one place that decides who gets one. Every decision holds the event's SeatCount
 row lock (SELECT … FOR UPDATE), so two processes never hand out the same seat."""
 
+from django.db import connection
 from django.utils import timezone
 
 from tilmeld.events.models import Event
@@ -18,20 +19,55 @@ def ensure_seat_count(event: Event) -> None:
         SeatCount.objects.get_or_create(event_id=event.pk)
 
 
+def _lock_sql() -> str:
+    seat, event = (connection.ops.quote_name(m._meta.db_table) for m in (SeatCount, Event))
+    sql = (
+        "SELECT s.confirmed, s.waiting, s.waiting_sequence, e.capacity, e.waiting_list_enabled"
+        f" FROM {seat} s JOIN {event} e ON e.id = s.event_id WHERE s.event_id = %s"
+    )
+    # SQLite has no row locks: its IMMEDIATE transactions already let one writer in at a time.
+    return sql if connection.vendor == "sqlite" else sql + " FOR UPDATE OF s"
+
+
 def lock(event: Event) -> SeatCount:
-    """Call inside a transaction; the lock is held until it ends. Makes the row if need be."""
-    counts = SeatCount.objects.select_for_update().filter(pk=event.pk).first()
-    if counts is None:
-        # Another process may be creating it: the unique key makes this wait, then find it.
-        SeatCount.objects.get_or_create(event_id=event.pk)
-        counts = SeatCount.objects.select_for_update().get(pk=event.pk)
+    """Call inside a transaction; the lock is held until it ends. Makes the row if need be.
+
+    The event's capacity and waiting-list switch are read in the same statement, under the
+    lock, onto the returned counter: a seat is never decided on a stale copy of the event."""
+    with connection.cursor() as cursor:
+        cursor.execute(_lock_sql(), [event.pk])
+        row = cursor.fetchone()
+        if row is None:
+            # Another process may be creating it: the unique key makes this wait, then find it.
+            SeatCount.objects.get_or_create(event_id=event.pk)
+            cursor.execute(_lock_sql(), [event.pk])
+            row = cursor.fetchone()
+    confirmed, waiting, sequence, capacity, waiting_list = row
+    counts = SeatCount(
+        event_id=event.pk, confirmed=confirmed, waiting=waiting, waiting_sequence=sequence
+    )
+    counts._state.adding = False  # the row exists: save() updates it
+    counts.capacity, counts.waiting_list_enabled = capacity, bool(waiting_list)
     return counts
 
 
+def save(counts: SeatCount) -> None:
+    """Writes the locked counter back in one plain UPDATE."""
+    table = connection.ops.quote_name(SeatCount._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET confirmed = %s, waiting = %s, waiting_sequence = %s"
+            " WHERE event_id = %s",
+            [counts.confirmed, counts.waiting, counts.waiting_sequence, counts.event_id],
+        )
+
+
 def free_seats(event: Event, seats: SeatCount) -> int | None:
-    if event.capacity is None:
+    """Free seats by the capacity read under the lock."""
+    capacity = seats.capacity
+    if capacity is None:
         return None
-    return max(event.capacity - seats.confirmed, 0)
+    return max(capacity - seats.confirmed, 0)
 
 
 def place(event: Event, seats: SeatCount, participants: list[Participant], *, override: bool):
@@ -42,11 +78,16 @@ def place(event: Event, seats: SeatCount, participants: list[Participant], *, ov
         seats.confirmed += len(participants)
         return []
     overflow = participants[free:]
-    for participant in overflow:
-        seats.waiting_sequence += 1
-        participant.status = ParticipantStatus.WAITING
-        participant.waiting_position = seats.waiting_sequence
-    Participant.objects.bulk_update(overflow, ["status", "waiting_position"])
+    table = connection.ops.quote_name(Participant._meta.db_table)
+    with connection.cursor() as cursor:
+        for participant in overflow:
+            seats.waiting_sequence += 1
+            participant.status = ParticipantStatus.WAITING
+            participant.waiting_position = seats.waiting_sequence
+            cursor.execute(
+                f"UPDATE {table} SET status = %s, waiting_position = %s WHERE id = %s",
+                [participant.status, participant.waiting_position, participant.pk],
+            )
     seats.confirmed += free
     seats.waiting += len(overflow)
     return overflow

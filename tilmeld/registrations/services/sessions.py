@@ -55,6 +55,8 @@ def _lock(session_ids) -> dict[int, SessionSeats]:
 def take(participants: list[Participant], chosen: list[list[int]]) -> None:
     """Records each participant's choices; confirmed participants take the seats. A full session
     refuses the whole registration (the caller's transaction rolls back)."""
+    if not any(chosen):
+        return
     wanted = [pk for ids, p in zip(chosen, participants, strict=True) for pk in ids
               if p.status == ParticipantStatus.CONFIRMED]  # fmt: skip
     seats = _lock(wanted)

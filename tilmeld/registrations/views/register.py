@@ -10,7 +10,7 @@ from django.views.decorators.http import require_http_methods
 from tilmeld.core.site import site_settings
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.selectors import event_for_registration
-from tilmeld.registrations import selectors
+from tilmeld.registrations import event_cache, selectors
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.forms import COLLEAGUE_ERRORS, BookingForm, colleague_formset
 from tilmeld.registrations.services import changes
@@ -40,12 +40,9 @@ def register_view(request, slug):
     shared = form_cache.applies(request)
     if shared and (html := form_cache.get(slug, get_language())):
         return HttpResponse(form_cache.fill(html, request))
-    event = event_for_registration(slug, preview=request.user.is_staff)
-    if event is None:
-        raise Http404
+    event, kwargs = _event_and_options(slug, staff=request.user.is_staff)
     max_colleagues = max(event.max_booking_size - 1, 0)
     formset_class = colleague_formset(max_colleagues)
-    kwargs = selectors.form_options(event, staff=request.user.is_staff)
     status = 200
     if request.method == "POST":
         data = request.POST
@@ -76,7 +73,7 @@ def register_view(request, slug):
             error_messages=COLLEAGUE_ERRORS,
         )
         colleagues.extra = rows
-    availability = selectors.availability(event)  # only for showing the page
+    availability = selectors.availability(event, fresh=True)  # only for showing the page
     site = site_settings(request)
     context = {
         "event": event,
@@ -93,6 +90,18 @@ def register_view(request, slug):
         form_cache.store(slug, get_language(), html)
         return HttpResponse(form_cache.fill(html, request))
     return render(request, "registrations/register.html", context, status=status)
+
+
+def _event_and_options(slug: str, *, staff: bool):
+    """Staff see drafts and always fresh data; the public gets the event kept for a moment."""
+    if staff:
+        event = event_for_registration(slug, preview=True)
+        found = (event, selectors.form_options(event, staff=True)) if event else None
+    else:
+        found = event_cache.lookup(slug)
+    if found is None:
+        raise Http404
+    return found
 
 
 def _submit(request, event, form, colleagues, slots):

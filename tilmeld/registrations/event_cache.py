@@ -1,0 +1,49 @@
+"""The public registration form's event and form options, kept in this process for a moment.
+
+In a rush every POST needs the same event, questions and session slots; reading them each time
+was a third of a registration's cost. A staff change reaches this process at once (the signals
+below) and the other processes within `TTL` seconds, as the shared form page does. Nothing
+kept here decides a seat: capacity and the waiting-list switch are read again under the seat
+lock. The objects are shared between threads and must not be changed."""
+
+import time
+
+from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+from tilmeld.events.selectors import event_for_registration
+from tilmeld.registrations.selectors import form_options
+
+_entries: dict[str, tuple[float, object, dict]] = {}
+
+
+def ttl() -> float:
+    return getattr(settings, "TILMELD_EVENT_CACHE_SECONDS", 2)
+
+
+def lookup(slug: str):
+    """(event, form options) of a published event, or None."""
+    now = time.monotonic()
+    if (hit := _entries.get(slug)) and hit[0] > now:
+        return hit[1], hit[2]
+    event = event_for_registration(slug)
+    if event is None:
+        return None
+    options = form_options(event)
+    if ttl() > 0:
+        _entries[slug] = (now + ttl(), event, options)
+    return event, options
+
+
+def clear(**_kwargs) -> None:
+    _entries.clear()
+
+
+def connect() -> None:
+    """Any saved or deleted event, question or session empties the cache of this process."""
+    from tilmeld.events.models import Event, Session
+    from tilmeld.registrations.models import Question
+
+    for model in (Event, Question, Session):
+        post_save.connect(clear, sender=model, dispatch_uid=f"event-cache-save-{model.__name__}")
+        post_delete.connect(clear, sender=model, dispatch_uid=f"event-cache-del-{model.__name__}")
