@@ -28,7 +28,7 @@ pytestmark = [
 def _database_tasks(settings):
     """Mail tasks wait in the database, as in production, so no mail is rendered or sent inside
     a registration's transaction (the directory's conftest runs them at once)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
 
 
 def at_once(*calls):

@@ -41,7 +41,7 @@ def render_with_broken_query(message):
 @pytest.fixture(autouse=True)
 def _database_tasks(settings):
     """Tasks wait in the database, as in production (the directory's conftest runs them at once)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
     renderer_down.clear()
     yield
     renderer_down.clear()
@@ -188,3 +188,21 @@ def test_renderer_database_error_is_retried_like_any_failure(site, run_worker):
     assert (message.status, message.attempts) == (MessageStatus.QUEUED, 1)
     assert message.next_attempt_at is not None
     assert DBTaskResult.objects.filter(status="READY").count() == 1  # the retry
+
+
+def test_task_rows_are_stored_as_the_library_stores_them():
+    from django_tasks_db.backend import DatabaseBackend
+
+    from tilmeld.mail.backend import OutboxTaskBackend
+
+    params = {"QUEUES": [], "OPTIONS": {}}
+    theirs = DatabaseBackend("default", params).enqueue(send_message, (41,), {}).db_result
+    ours = OutboxTaskBackend("default", params).enqueue(send_message, (42,), {}).db_result
+
+    def stored(result):
+        row = DBTaskResult.objects.filter(pk=result.pk).values().get()
+        return {k: v for k, v in row.items() if k not in ("id", "enqueued_at", "args_kwargs")}
+
+    assert stored(ours) == stored(theirs)
+    assert DBTaskResult.objects.get(pk=ours.pk).args_kwargs == {"args": [42], "kwargs": {}}
+    assert set(DBTaskResult.objects.ready().values_list("pk", flat=True)) == {ours.pk, theirs.pk}

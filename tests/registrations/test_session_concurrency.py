@@ -28,7 +28,7 @@ pytestmark = [
 def _database_tasks(settings):
     """Mail tasks wait in the database, as in production (the directory's conftest runs them at
     once, inside the registration's transaction)."""
-    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
 
 
 def workshops(event, *capacities):

@@ -1,4 +1,5 @@
 import uuid
+from functools import cache
 
 from django import forms
 from django.forms import formset_factory
@@ -186,7 +187,9 @@ class ColleagueBaseFormSet(forms.BaseFormSet):
         ]
 
 
+@cache
 def colleague_formset(max_colleagues: int):
+    """One class per booking size, made once: a class per request cost a rush dearly."""
     return formset_factory(
         PersonForm,
         formset=ColleagueBaseFormSet,
