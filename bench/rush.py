@@ -6,7 +6,6 @@ must be zero: seats oversold and acknowledged registrations lost.
 """
 
 import argparse
-import asyncio
 import os
 import secrets
 import shutil
@@ -165,7 +164,8 @@ def yardstick(args, env, workdir: Path) -> float:
     with psycopg.connect(args.database_url, autocommit=True) as conn:
         bare.create_table(conn)
     port, log = free_port(), workdir / "bare.log"
-    server = start_gunicorn(args, env | {"DJANGO_SETTINGS_MODULE": "bench.bare_settings"}, port, log)
+    bare_env = env | {"DJANGO_SETTINGS_MODULE": "bench.bare_settings"}
+    server = start_gunicorn(args, bare_env, port, log)
     try:
         wait_until_up(server, port, log)
         run(loadgen.warm_up("127.0.0.1", port, bare.PATH, requests=40, concurrency=8))
@@ -188,8 +188,8 @@ def yardstick_line(rate: float, bare_rate: float | None) -> str:
         f" (the issue: ~{ISSUE_BARE_RATE}/s)\n"
         f"                    the rush reached {rate / bare_rate * 100:.0f}% of it; the target"
         f" asks for {TARGET_RATE / ISSUE_BARE_RATE * 100:.0f}%"
-        f" ({TARGET_RATE} of ~{ISSUE_BARE_RATE}/s), i.e. {bare_rate * TARGET_RATE / ISSUE_BARE_RATE:.0f}/s"
-        " on this machine"
+        f" ({TARGET_RATE} of ~{ISSUE_BARE_RATE}/s),"
+        f" i.e. {bare_rate * TARGET_RATE / ISSUE_BARE_RATE:.0f}/s on this machine"
     )
 
 

@@ -26,10 +26,8 @@ def availability(event: Event, now=None, *, fresh: bool = False) -> Availability
     """The registration state including seats: OPEN turns FULL or SOLD_OUT when no seat is left.
     `fresh` reads the counter instead of the one joined to (or cached on) the event."""
     try:
-        if fresh:
-            counts = SeatCount.objects.get(pk=event.pk)
-        else:
-            counts = event.seat_count  # no query when the caller used select_related
+        # Without `fresh`, no query when the caller used select_related.
+        counts = SeatCount.objects.get(pk=event.pk) if fresh else event.seat_count
     except SeatCount.DoesNotExist:
         counts = SeatCount(event_id=event.pk)  # not event=: that would cache an unsaved row
     state = event.registration_state(now)

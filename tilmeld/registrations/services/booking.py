@@ -11,7 +11,7 @@ from django.utils.translation import ngettext
 from tilmeld.core import rows
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.models import Event
-from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, ParticipantStatus
+from tilmeld.registrations.enums import ACTIVE_STATUSES, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.models import Answer, Booking, Participant
 from tilmeld.registrations.services import history, mails, seats, sessions
@@ -93,7 +93,11 @@ def _check_sessions(event: Event, people: list[Person], *, by=None, slots=None) 
         sessions.check_choices(slots, person.sessions, required=not (by and by.is_staff))
 
 
-def _insert(event, booking, people, language) -> list[Participant]:
+def _store(event, booking, people, language, *, by, override) -> list[Participant]:
+    """Takes the seat lock, gives seats in order and waiting places to the rest, then stores the
+    participants with their final status, their answers and their history. Deciding before
+    storing saves fixing rows afterwards: a rush is mostly people joining the waiting list."""
+    counts = seats.lock(event)
     participants = [
         Participant(
             booking=booking,
@@ -108,7 +112,21 @@ def _insert(event, booking, people, language) -> list[Participant]:
         )
         for p in people
     ]
-    rows.insert(participants)
+    waiting = seats.place(event, counts, participants, override=override)
+    if waiting and not counts.waiting_list_enabled:
+        given = len(participants) - len(waiting)
+        raise RegistrationError(
+            ngettext(
+                "Sorry, there is only %(count)d seat left.",
+                "Sorry, there are only %(count)d seats left.",
+                given,
+            )
+            % {"count": given}
+            if given
+            else _("Sorry, the event is sold out."),
+            code="sold_out",
+        )
+    rows.insert(participants)  # an address already registered fails here, on its unique index
     rows.insert(
         [
             Answer(participant=participant, question_id=qid, value=value)
@@ -117,29 +135,9 @@ def _insert(event, booking, people, language) -> list[Participant]:
             if value not in (None, "", [])
         ]
     )
-    return participants
-
-
-def _finish(event, participants, *, by, override) -> list[Participant]:
-    """Takes the seat lock last, so it is held for as short a time as possible."""
-    counts = seats.lock(event)
-    waiting = seats.place(event, counts, participants, override=override)
-    if waiting and not counts.waiting_list_enabled:
-        raise RegistrationError(
-            ngettext(
-                "Sorry, there is only %(count)d seat left.",
-                "Sorry, there are only %(count)d seats left.",
-                len(participants) - len(waiting),
-            )
-            % {"count": len(participants) - len(waiting)}
-            if len(waiting) < len(participants)
-            else _("Sorry, the event is sold out."),
-            code="sold_out",
-        )
+    history.record_registered(participants, by=by)
     seats.save(counts)
-    if waiting:
-        history.record_many(waiting, ChangeAction.WAITING, by=by)
-    return waiting
+    return participants
 
 
 def _mail(participants) -> None:
@@ -164,7 +162,7 @@ def register(
 
     Refuses (RegistrationError) outside the registration window, above the booking size, with an
     address already registered, or when full without a waiting list. Seats go in order; the rest
-    join the waiting list. Locks the event's SeatCount row last, for as short a time as possible.
+    join the waiting list. Locks the event's SeatCount row after the booking row is stored.
     Queues a mail to each participant and a summary to the booker. A second submission of the
     same form token returns the first booking. `slots` saves a query when the caller has them."""
     token = form_token or uuid.uuid4()
@@ -183,10 +181,10 @@ def register(
                 language=language,
                 form_token=token,
             )
-            rows.insert([booking])
-            participants = _insert(event, booking, people, language)
-            history.record_many(participants, ChangeAction.REGISTERED, by=by)
-            _finish(event, participants, by=by, override=override_capacity)
+            rows.insert([booking])  # a form sent twice fails here, before the seat lock
+            participants = _store(
+                event, booking, people, language, by=by, override=override_capacity
+            )
             sessions.take(participants, [p.sessions for p in people])
             _mail(participants)
             if len(participants) > 1 or participants[0].email.lower() != booker.email.lower():
@@ -224,9 +222,7 @@ def add_participants(booking: Booking, people: list[Person], *, by=None) -> list
     _check_sessions(event, people, by=by)
     try:
         with transaction.atomic():
-            participants = _insert(event, booking, people, booking.language)
-            history.record_many(participants, ChangeAction.REGISTERED, by=by)
-            _finish(event, participants, by=by, override=False)
+            participants = _store(event, booking, people, booking.language, by=by, override=False)
             sessions.take(participants, [p.sessions for p in people])
             _mail(participants)
     except IntegrityError as error:  # a concurrent registration took the address first

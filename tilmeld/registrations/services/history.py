@@ -1,5 +1,5 @@
 from tilmeld.core import rows
-from tilmeld.registrations.enums import ChangeAction
+from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.models import Participant, ParticipantChange
 
 
@@ -27,9 +27,22 @@ def record_many(participants, action: ChangeAction, *, by=None) -> None:
     user = by if by is not None and by.is_authenticated else None
     rows.insert(
         [
-            ParticipantChange(
-                participant=p, action=action, by_user=user, by_participant=by is None
-            )
+            ParticipantChange(participant=p, action=action, by_user=user, by_participant=by is None)
             for p in participants
+        ]
+    )
+
+
+def record_registered(participants, *, by=None) -> None:
+    """A new registration: "registered" for each, then "waiting list" for those without a
+    seat, in one statement."""
+    user = by if by is not None and by.is_authenticated else None
+    actions = [(p, ChangeAction.REGISTERED) for p in participants]
+    waiting = [p for p in participants if p.status == ParticipantStatus.WAITING]
+    actions += [(p, ChangeAction.WAITING) for p in waiting]
+    rows.insert(
+        [
+            ParticipantChange(participant=p, action=action, by_user=user, by_participant=by is None)
+            for p, action in actions
         ]
     )

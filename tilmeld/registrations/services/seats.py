@@ -21,10 +21,9 @@ def ensure_seat_count(event: Event) -> None:
 
 def _lock_sql() -> str:
     seat, event = (connection.ops.quote_name(m._meta.db_table) for m in (SeatCount, Event))
-    sql = (
-        "SELECT s.confirmed, s.waiting, s.waiting_sequence, e.capacity, e.waiting_list_enabled"
-        f" FROM {seat} s JOIN {event} e ON e.id = s.event_id WHERE s.event_id = %s"
-    )
+    columns = "s.confirmed, s.waiting, s.waiting_sequence, e.capacity, e.waiting_list_enabled"
+    sql = f"SELECT {columns} FROM {seat} s JOIN {event} e ON e.id = s.event_id"  # noqa: S608
+    sql += " WHERE s.event_id = %s"
     # SQLite has no row locks: its IMMEDIATE transactions already let one writer in at a time.
     return sql if connection.vendor == "sqlite" else sql + " FOR UPDATE OF s"
 
@@ -56,7 +55,7 @@ def save(counts: SeatCount) -> None:
     table = connection.ops.quote_name(SeatCount._meta.db_table)
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE {table} SET confirmed = %s, waiting = %s, waiting_sequence = %s"
+            f"UPDATE {table} SET confirmed = %s, waiting = %s, waiting_sequence = %s"  # noqa: S608
             " WHERE event_id = %s",
             [counts.confirmed, counts.waiting, counts.waiting_sequence, counts.event_id],
         )
@@ -71,23 +70,17 @@ def free_seats(event: Event, seats: SeatCount) -> int | None:
 
 
 def place(event: Event, seats: SeatCount, participants: list[Participant], *, override: bool):
-    """Gives seats in order to participants inserted as CONFIRMED; the rest join the waiting
-    list. Returns the participants put on the waiting list (empty when all got a seat)."""
+    """Gives seats in order to participants not yet stored; the rest get waiting places. Counts
+    them on `seats` (the caller saves it). Returns those put on the waiting list."""
     free = free_seats(event, seats)
     if override or free is None or free >= len(participants):
         seats.confirmed += len(participants)
         return []
     overflow = participants[free:]
-    table = connection.ops.quote_name(Participant._meta.db_table)
-    with connection.cursor() as cursor:
-        for participant in overflow:
-            seats.waiting_sequence += 1
-            participant.status = ParticipantStatus.WAITING
-            participant.waiting_position = seats.waiting_sequence
-            cursor.execute(
-                f"UPDATE {table} SET status = %s, waiting_position = %s WHERE id = %s",
-                [participant.status, participant.waiting_position, participant.pk],
-            )
+    for participant in overflow:
+        seats.waiting_sequence += 1
+        participant.status = ParticipantStatus.WAITING
+        participant.waiting_position = seats.waiting_sequence
     seats.confirmed += free
     seats.waiting += len(overflow)
     return overflow
