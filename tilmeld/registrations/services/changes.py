@@ -65,7 +65,7 @@ def cancel_registration(participant: Participant, *, by=None, reason: str = "") 
         )
         mails.to_participant(participant, "cancelled")
         seats.promote(event, counts, by=by)
-        counts.save(update_fields=["confirmed", "waiting"])
+        seats.save(counts)
     return participant
 
 
@@ -113,7 +113,7 @@ def substitute_participant(
         history.record(new, ChangeAction.SUBSTITUTE, by=by, changes={"from": [old.name, new.name]})
         mails.to_participant(old, "substituted")
         mails.to_participant(new, "registered")
-        counts.save(update_fields=["confirmed", "waiting"])
+        seats.save(counts)
     return new
 
 
@@ -195,7 +195,7 @@ def promote_from_waiting_list(event: Event, *, by=None) -> list[Participant]:
         counts = seats.lock(event)
         event.refresh_from_db(fields=["capacity", "starts_at"])
         promoted = seats.promote(event, counts, by=by)
-        counts.save(update_fields=["confirmed", "waiting"])
+        seats.save(counts)
     return promoted
 
 
@@ -210,7 +210,7 @@ def promote_participant(participant: Participant, *, by) -> Participant:
         participant.save(update_fields=["status", "waiting_position", "updated_at"])
         counts.confirmed += 1
         counts.waiting -= 1
-        counts.save(update_fields=["confirmed", "waiting"])
+        seats.save(counts)
         seats.welcome(participant, by=by)
     return participant
 

@@ -1,6 +1,8 @@
 """Seats: the one place that decides who gets one. Every decision holds the event's SeatCount
 row lock (SELECT … FOR UPDATE), so two processes never hand out the same seat."""
 
+from dataclasses import dataclass
+
 from django.db import connection
 from django.utils import timezone
 
@@ -28,11 +30,24 @@ def _lock_sql() -> str:
     return sql if connection.vendor == "sqlite" else sql + " FOR UPDATE OF s"
 
 
-def lock(event: Event) -> SeatCount:
+@dataclass
+class Seats:
+    """An event's SeatCount row as read under its lock, with the event's capacity and
+    waiting-list switch read in the same statement. Written back with save()."""
+
+    event_id: int
+    confirmed: int
+    waiting: int
+    waiting_sequence: int
+    capacity: int | None
+    waiting_list_enabled: bool
+
+
+def lock(event: Event) -> Seats:
     """Call inside a transaction; the lock is held until it ends. Makes the row if need be.
 
     The event's capacity and waiting-list switch are read in the same statement, under the
-    lock, onto the returned counter: a seat is never decided on a stale copy of the event."""
+    lock: a seat is never decided on a stale copy of the event."""
     with connection.cursor() as cursor:
         cursor.execute(_lock_sql(), [event.pk])
         row = cursor.fetchone()
@@ -41,16 +56,10 @@ def lock(event: Event) -> SeatCount:
             SeatCount.objects.get_or_create(event_id=event.pk)
             cursor.execute(_lock_sql(), [event.pk])
             row = cursor.fetchone()
-    confirmed, waiting, sequence, capacity, waiting_list = row
-    counts = SeatCount(
-        event_id=event.pk, confirmed=confirmed, waiting=waiting, waiting_sequence=sequence
-    )
-    counts._state.adding = False  # the row exists: save() updates it
-    counts.capacity, counts.waiting_list_enabled = capacity, bool(waiting_list)
-    return counts
+    return Seats(event.pk, *row[:4], waiting_list_enabled=bool(row[4]))
 
 
-def save(counts: SeatCount) -> None:
+def save(counts: Seats) -> None:
     """Writes the locked counter back in one plain UPDATE."""
     table = connection.ops.quote_name(SeatCount._meta.db_table)
     with connection.cursor() as cursor:
@@ -61,7 +70,7 @@ def save(counts: SeatCount) -> None:
         )
 
 
-def free_seats(event: Event, seats: SeatCount) -> int | None:
+def free_seats(event: Event, seats: Seats) -> int | None:
     """Free seats by the capacity read under the lock."""
     capacity = seats.capacity
     if capacity is None:
@@ -69,7 +78,7 @@ def free_seats(event: Event, seats: SeatCount) -> int | None:
     return max(capacity - seats.confirmed, 0)
 
 
-def place(event: Event, seats: SeatCount, participants: list[Participant], *, override: bool):
+def place(event: Event, seats: Seats, participants: list[Participant], *, override: bool):
     """Gives seats in order to participants not yet stored; the rest get waiting places. Counts
     them on `seats` (the caller saves it). Returns those put on the waiting list."""
     free = free_seats(event, seats)
@@ -86,7 +95,7 @@ def place(event: Event, seats: SeatCount, participants: list[Participant], *, ov
     return overflow
 
 
-def promote(event: Event, seats: SeatCount, *, by=None) -> list[Participant]:
+def promote(event: Event, seats: Seats, *, by=None) -> list[Participant]:
     """Moves the first in line into free seats, tells them by mail. Caller saves `seats`."""
     free = free_seats(event, seats)
     if free == 0 or seats.waiting == 0 or event.starts_at <= timezone.now():
@@ -115,7 +124,7 @@ def welcome(participant: Participant, *, by=None) -> None:
     mails.to_participant(participant, "promoted", dropped=[s.pk for s in dropped])
 
 
-def release(seats: SeatCount, participant: Participant) -> None:
+def release(seats: Seats, participant: Participant) -> None:
     """Gives back the seat or waiting place the participant held."""
     if participant.status == ParticipantStatus.CONFIRMED:
         seats.confirmed -= 1
