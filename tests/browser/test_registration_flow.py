@@ -5,6 +5,7 @@ from django.utils import timezone, translation
 
 from tests.factories import EventFactory, SiteSettingsFactory, register_people
 from tilmeld.registrations.models import Participant, Question
+from tilmeld.registrations.services.booking import Booker
 
 
 def _event(**kwargs):
@@ -79,4 +80,31 @@ def test_binding_registration_is_handed_to_a_colleague(page, axe):
     page.get_by_role("heading", name="Din plads er overdraget").wait_for()
     assert Participant.objects.get(email="bo@example.org").status == "confirmed"
     page.goto(anne.get_manage_url())
+    assert page.get_by_role("heading", name="Linket virker ikke længere").is_visible()
+
+
+def test_booker_hands_a_colleagues_seat_to_another(page, axe):
+    event = _event(binding_at=timezone.now() - dt.timedelta(days=1))
+    chef = Booker("Chef Jensen", "chef@example.org")
+    anne, bo = register_people(event, "Anne", "Bo", booker=chef)
+
+    page.goto(anne.booking.get_manage_url())
+    page.get_by_role("heading", name="Din booking").wait_for()
+    assert page.get_by_role("button", name="Afmeld (Bo)").count() == 0  # binding: no cancel
+    axe(page)
+    page.get_by_role("link", name="Overdrag (Bo)").click()
+
+    page.get_by_role("heading", name="Overdrag Bos plads").wait_for()
+    axe(page)
+    page.get_by_label("Kollegaens navn").fill("Cai Carlsen")
+    page.get_by_label("Kollegaens e-mail").fill("cai@example.org")
+    page.get_by_role("button", name="Overdrag pladsen").click()
+
+    page.get_by_text("Bos plads tilhører nu Cai Carlsen.").wait_for()
+    assert page.get_by_role("cell", name="Cai Carlsen", exact=True).is_visible()
+    axe(page)
+    bo.refresh_from_db()
+    cai = Participant.objects.get(email="cai@example.org")
+    assert (bo.status, cai.status, cai.booking_id) == ("substituted", "confirmed", bo.booking_id)
+    page.goto(bo.get_manage_url())
     assert page.get_by_role("heading", name="Linket virker ikke længere").is_visible()

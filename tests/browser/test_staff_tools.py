@@ -68,3 +68,49 @@ def test_export_download_reads_back(page, axe):
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
     assert download.value.suggested_filename == f"deltagere-{event.slug}.csv"
     assert [row[0] for row in rows[1:]] == ["Anne Hansen", "Bo Berg"]
+
+
+def test_staff_register_beyond_capacity_hand_over_and_move_up(page, axe):
+    from tilmeld.registrations.models import Participant
+
+    SiteSettingsFactory()
+    event = EventFactory(title_da="Bibliotekernes dag", capacity=1)
+    register_people(event, "Anne", "Bo")  # Bo waits
+    log_in(page, StaffFactory())
+
+    page.goto(
+        reverse("admin:registrations_participant_changelist") + f"?event__id__exact={event.pk}"
+    )
+    page.get_by_role("link", name="Tilmeld en deltager").click()
+    page.get_by_label("Arrangement:").select_option(str(event.pk))
+    page.get_by_label("Navn:").fill("Dorte Dahl")
+    page.get_by_label("E-mail:").fill("dorte@example.org")
+    page.get_by_label("Giv en plads, selv om arrangementet er fuldt").check()
+    page.get_by_role("button", name="Gem").click()
+
+    page.get_by_text("Dorte Dahl er tilmeldt: Bekræftet.").wait_for()
+    axe(page)
+    page.get_by_role("link", name="Overdrag pladsen").click()
+    page.get_by_label("Kollegaens navn").fill("Eva Eriksen")
+    page.get_by_label("Kollegaens e-mail").fill("eva@example.org")
+    page.get_by_role("button", name="Gem").click()
+    page.get_by_text("Dorte Dahls plads tilhører nu Eva Eriksen.").wait_for()
+
+    page.goto(
+        reverse("admin:registrations_participant_changelist") + f"?event__id__exact={event.pk}"
+    )
+    page.get_by_role("row", name="Bo").get_by_role("checkbox").check()
+    page.get_by_role("combobox", name="Handling").select_option(
+        label="Ryk de valgte op fra ventelisten"
+    )
+    page.get_by_role("button", name="Udfør").click()
+    page.get_by_text("1 rykket op.").wait_for()
+    axe(page)
+
+    statuses = dict(Participant.objects.values_list("name", "status"))
+    assert statuses == {
+        "Anne": "confirmed",
+        "Bo": "confirmed",
+        "Dorte Dahl": "substituted",
+        "Eva Eriksen": "confirmed",
+    }
