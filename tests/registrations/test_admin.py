@@ -4,7 +4,7 @@ from django.urls import reverse
 
 from tests.factories import EventFactory, StaffFactory, register_people
 from tilmeld.registrations.enums import ChangeAction
-from tilmeld.registrations.models import Participant
+from tilmeld.registrations.models import Participant, Question
 
 pytestmark = pytest.mark.django_db
 
@@ -133,3 +133,13 @@ def test_csv_export_neutralises_formulas_and_lists_sessions(staff_client, site):
         "Navn;E-mail;Organisation;Stilling;Status;Programpunkter",
         '"\'=HYPERLINK(""http://x"")";evil@example.org;\'+Kommune;;Bekræftet;',
     ]
+
+
+def test_staff_write_questions_and_their_choices_in_both_languages(staff_client, site):
+    event = EventFactory()
+    Question.objects.create(event=event, text_da="Kost", kind="choice", choices_da="Vegetar")
+
+    page = staff_client.get(reverse("admin:events_event_change", args=[event.pk])).content.decode()
+
+    for name in ("text_da", "text_en", "choices_da", "choices_en"):
+        assert f'name="questions-0-{name}"' in page

@@ -5,7 +5,7 @@ import uuid
 import pytest
 from django.core import mail
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import EventFactory, register_people
 from tilmeld.registrations.models import Booking, Participant, Question
@@ -372,3 +372,30 @@ def test_manage_page_shows_saved_answers_and_booking_page_one_empty_row(client, 
 
     assert re.search(rf'name="edit-q{dinner.pk}" value="no"[^>]*checked', manage)
     assert booking_page.count("<legend>Kollega</legend>") == 1
+
+
+def test_english_form_shows_translated_choices_and_stores_the_danish_value(client, site):
+    event = EventFactory()
+    question = Question.objects.create(
+        event=event,
+        text_da="Kost",
+        text_en="Diet",
+        kind="multiple",
+        choices_da="Vegetar\nGlutenfri\nLaktosefri",
+        choices_en="Vegetarian\nGluten-free",  # the third line is not translated yet
+    )
+    with translation.override("en"):
+        url = register_url(event)
+        page = client.get(url).content.decode()
+        data = form_data(client, event, **{f"q{question.pk}": ["Vegetar", "Laktosefri"]})
+
+        response = client.post(url, data)
+
+    assert 'value="Vegetar"' in page and ">Vegetarian<" in page.replace("\n", "")
+    assert "Gluten-free" in page and "Laktosefri" in page  # untranslated lines show Danish
+    assert response.status_code == 302
+    answer = Participant.objects.get().answers.get()
+    assert answer.value == ["Vegetar", "Laktosefri"]
+    with translation.override("en"):
+        assert question.choice_label("Vegetar") == "Vegetarian"
+    assert question.choice_label("Vegetar") == "Vegetar"

@@ -31,7 +31,8 @@ def questions(event: Event) -> list[Question]:
         return list(event.questions.all())
     specs = [
         dict(text_da="Kost", text_en="Diet", kind="multiple",
-             choices="Vegetar\nVegansk\nGlutenfri\nLaktosefri", sensitive=True),
+             choices_da="Vegetar\nVegansk\nGlutenfri\nLaktosefri",
+             choices_en="Vegetarian\nVegan\nGluten-free\nLactose-free", sensitive=True),
         dict(text_da="Har du behov for tilgængelighed (fx tolk eller niveaufri adgang)?",
              text_en="Do you have accessibility needs (e.g. an interpreter or step-free access)?",
              kind="text", sensitive=True),

@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
+from modeltranslation.admin import TranslationStackedInline
 
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
 from tilmeld.events.admin_programme import SessionInline
@@ -34,7 +35,7 @@ class SessionWithSeatsInline(SessionInline):
         return f"{taken} / {obj.capacity}" if obj.capacity else "–"
 
 
-class QuestionInline(admin.StackedInline):
+class QuestionInline(TranslationStackedInline):
     model = Question
     extra = 0
     fields = [("text", "kind", "position"), "choices", ("required", "sensitive"), "help_text"]

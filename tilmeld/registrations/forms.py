@@ -58,7 +58,7 @@ def question_field(question: Question) -> forms.Field:
         "help_text": help_text,
         "required": question.required and not question.sensitive,
     }
-    choices = [(c, c) for c in question.choice_list]
+    choices = question.choice_options
     match question.kind:
         case QuestionKind.CHOICE:
             return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)

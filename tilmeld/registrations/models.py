@@ -43,7 +43,12 @@ class Question(models.Model):
         _("kind"), max_length=10, choices=QuestionKind.choices, default=QuestionKind.TEXT
     )
     choices = models.TextField(
-        _("choices"), blank=True, help_text=_("One per line, for choice questions.")
+        _("choices"),
+        blank=True,
+        help_text=_(
+            "One per line, for choice questions. The English lines translate the Danish ones"
+            " in the same order; answers are stored in Danish."
+        ),
     )
     required = models.BooleanField(_("required"), default=False)
     sensitive = models.BooleanField(
@@ -63,7 +68,21 @@ class Question(models.Model):
 
     @property
     def choice_list(self) -> list[str]:
-        return [line.strip() for line in self.choices.splitlines() if line.strip()]
+        """The stored values: the Danish lines, whatever language the form was in."""
+        return _lines(self.choices_da or "")
+
+    @property
+    def choice_options(self) -> list[tuple[str, str]]:
+        """(stored value, label in the current language); a missing translation shows Danish."""
+        values, labels = self.choice_list, _lines(self.choices or "")
+        return [(v, labels[i] if i < len(labels) else v) for i, v in enumerate(values)]
+
+    def choice_label(self, value: str) -> str:
+        return dict(self.choice_options).get(value, value)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
 
 
 class Booking(models.Model):

@@ -5,4 +5,4 @@ from tilmeld.registrations.models import Question
 
 @register(Question)
 class QuestionTranslation(TranslationOptions):
-    fields = ("text", "help_text")
+    fields = ("text", "help_text", "choices")
