@@ -6,7 +6,6 @@ brings its answers and session choices in one query each."""
 import csv
 import io
 import tempfile
-import unicodedata
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,6 +22,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
+from tilmeld.core.collation import surname_key
 from tilmeld.core.dates import clock, date_text, datetime_text, local
 from tilmeld.events.models import Event, Session
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ParticipantStatus
@@ -296,20 +296,6 @@ def xlsx_file(table: ParticipantTable, *, sheet_title: str):
 
 
 # --- the door list --------------------------------------------------------------------------
-
-# Danish order: æ, ø, å after z; ä, ö, ü as æ, ø, y; other accents count as the plain letter.
-_DANISH = str.maketrans({"æ": "{", "ä": "{", "ø": "|", "ö": "|", "å": "}", "ü": "y"})
-
-
-def danish_key(text: str) -> str:
-    folded = text.casefold().translate(_DANISH)
-    return "".join(c for c in unicodedata.normalize("NFKD", folded) if not unicodedata.combining(c))
-
-
-def surname_key(name: str) -> tuple[str, str]:
-    """By the last word of the name, then the whole name."""
-    words = name.split()
-    return danish_key(words[-1] if words else ""), danish_key(name)
 
 
 def door_list(event: Event) -> list[Participant]:

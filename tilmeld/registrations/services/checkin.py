@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
+from tilmeld.core.collation import surname_key
 from tilmeld.events.models import Event
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
@@ -161,10 +162,11 @@ def no_shows(event: Event):
 
 
 def badge_participants(event: Event, *, participant_id=None, since=None):
-    """Confirmed participants for badges, by name; one of them, or those registered since."""
+    """Confirmed participants for badges, one of them or those registered since, in the door
+    list's order: by surname, Danish style (æ, ø, å after z), so badges and list match."""
     participants = Participant.objects.filter(event=event, status=ParticipantStatus.CONFIRMED)
     if participant_id is not None:
         participants = participants.filter(pk=participant_id)
     if since is not None:
         participants = participants.filter(created_at__gte=since)
-    return participants.order_by(Lower("name"), "id")
+    return sorted(participants, key=lambda p: (*surname_key(p.name), p.pk))
