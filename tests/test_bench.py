@@ -3,6 +3,7 @@
 import os
 import subprocess
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ pytestmark = pytest.mark.skipif(
 
 
 def test_small_rush_reports_nothing_oversold_or_lost():
-    bench_db = DATABASE_URL.rsplit("/", 1)[0] + "/tilmeld_bench_smoke"
+    bench_db = DATABASE_URL.rsplit("/", 1)[0] + f"/tilmeld_bench_smoke_{uuid.uuid4().hex[:8]}"
     env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
     command = [sys.executable, "-m", "bench.rush", "-n", "60", "-c", "6", "-k", "20"]
     result = subprocess.run(  # noqa: S603 - our own benchmark, fixed arguments

@@ -71,7 +71,7 @@ def test_export_download_reads_back(page, axe):
 
 
 def test_staff_register_beyond_capacity_hand_over_and_move_up(page, axe):
-    from tilmeld.registrations.models import Participant
+    from tilmeld.registrations.models import Participant, SeatCount
 
     SiteSettingsFactory()
     event = EventFactory(title_da="Bibliotekernes dag", capacity=1)
@@ -107,6 +107,8 @@ def test_staff_register_beyond_capacity_hand_over_and_move_up(page, axe):
     page.get_by_text("1 rykket op.").wait_for()
     axe(page)
 
+    seats = SeatCount.objects.get(pk=event.pk)
+    assert (seats.confirmed, seats.waiting) == (3, 0)
     statuses = dict(Participant.objects.values_list("name", "status"))
     assert statuses == {
         "Anne": "confirmed",

@@ -283,3 +283,64 @@ def test_double_submit_waiting_on_the_first_returns_the_first_booking(site):
     booking = Booking.objects.get(event=event)
     assert (results[0].pk, results[1].pk) == (booking.pk, booking.pk)
     assert event.participants.count() == 1
+
+
+def _staff_raises_capacity_while_holding_the_seat_lock(event, started):
+    """As an admin save does: change the event, then take the seat lock, and commit a moment
+    after a registration has started waiting for that lock."""
+    from tilmeld.events.models import Event
+    from tilmeld.registrations.services import seats
+
+    def run():
+        with transaction.atomic():
+            seats.lock(event)
+            Event.objects.filter(pk=event.pk).update(capacity=2)
+            started.set()
+            time.sleep(0.5)  # the registration below is now waiting for the lock
+
+    return run
+
+
+def test_registration_waiting_for_the_lock_sees_capacity_raised_meanwhile(site):
+    event = EventFactory(capacity=1)
+    register_people(event, "Anne")
+    started = threading.Event()
+
+    def register_after_staff_started():
+        started.wait(timeout=10)
+        return registering(event, "Bo")()
+
+    results = at_once(
+        _staff_raises_capacity_while_holding_the_seat_lock(event, started),
+        register_after_staff_started,
+    )
+
+    assert errors(results) == []
+    assert Participant.objects.get(name="Bo").status == ParticipantStatus.CONFIRMED
+    assert counts(event) == (2, 0)
+
+
+def test_cancelling_while_staff_save_the_event_does_not_deadlock(site):
+    from tilmeld.events.models import Event
+    from tilmeld.registrations.services import seats
+
+    event = EventFactory(capacity=2)
+    [anne] = register_people(event, "Anne")
+    saving = threading.Event()
+
+    def staff_save():  # the admin: the event row first, then the seat lock
+        with transaction.atomic():
+            Event.objects.filter(pk=event.pk).update(title_da="Nyt navn")
+            saving.set()
+            time.sleep(0.3)  # the cancellation takes the seat lock meanwhile
+            seats.lock(event)
+
+    def cancel():
+        saving.wait(timeout=10)
+        return cancel_registration(anne)
+
+    results = at_once(staff_save, cancel)
+
+    assert errors(results) == []
+    assert Participant.objects.get(pk=anne.pk).status == ParticipantStatus.CANCELLED
+    assert counts(event) == (0, 0)

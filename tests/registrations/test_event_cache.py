@@ -3,13 +3,14 @@
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from tests.factories import EventFactory, register_people
 from tests.registrations.test_views import form_data, register_url
-from tilmeld.events.models import Event
+from tilmeld.events.models import Event, Session
 from tilmeld.registrations import event_cache
-from tilmeld.registrations.models import Participant
+from tilmeld.registrations.models import Participant, Question
 
 pytestmark = pytest.mark.django_db
 
@@ -27,9 +28,9 @@ def test_a_registration_after_the_form_reads_no_event(
     register_people(event, "Bo")  # the seat counter exists
     data = form_data(client, event)
 
-    # booking, participant, history, seat lock, seat count, outbox, task, and the savepoint
-    # pair of the test's own transaction
-    with django_assert_num_queries(9):
+    # booking, seat lock, the event's capacity read under it, participant, history, seat count,
+    # outbox, task, and the savepoint pair of the test's own transaction
+    with django_assert_num_queries(10):
         response = client.post(register_url(event), data)
 
     assert response.status_code == 302
@@ -83,6 +84,56 @@ def test_a_change_by_another_process_applies_within_seconds(client, site, monkey
     Event.objects.filter(pk=event.pk).update(registration_closes_at=closed)
     later = event_cache.time.monotonic() + event_cache.ttl() + 0.1
     monkeypatch.setattr(event_cache.time, "monotonic", lambda: later)
+
+    response = client.post(register_url(event), data)
+
+    assert response.status_code == 409
+    assert not Participant.objects.exists()
+
+
+def test_a_question_added_in_this_process_applies_at_once(client, site):
+    event = EventFactory(capacity=10)
+    data = form_data(client, event)
+    question = Question.objects.create(event=event, text_da="Afdeling", required=True)
+
+    response = client.post(register_url(event), data)
+
+    assert response.status_code == 422
+    assert f'id="id_q{question.pk}_error"' in response.content.decode()
+    assert not Participant.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_question_deleted_by_another_process_meanwhile_is_a_clear_refusal(
+    client, site, queued_tasks
+):
+    event = EventFactory(capacity=10)
+    question = Question.objects.create(event=event, text_da="Afdeling")
+    data = form_data(client, event, **{f"q{question.pk}": "Udlån"})
+    with connection.cursor() as cursor:  # no signal reaches this process
+        cursor.execute("DELETE FROM registrations_question WHERE id = %s", [question.pk])
+
+    response = client.post(register_url(event), data)
+
+    assert response.status_code == 409
+    assert "Formularen er ændret, siden du åbnede den" in response.content.decode()
+    assert not Participant.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_session_deleted_by_another_process_meanwhile_is_a_clear_refusal(client, site):
+    start = timezone.now() + dt.timedelta(days=30)
+    event = EventFactory(capacity=10, starts_at=start, ends_at=start + dt.timedelta(hours=6))
+    workshop = Session.objects.create(
+        event=event,
+        title_da="Workshop A",
+        starts_at=start + dt.timedelta(hours=1),
+        ends_at=start + dt.timedelta(hours=2),
+        capacity=5,
+    )
+    data = form_data(client, event, session_0=str(workshop.pk))
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM events_session WHERE id = %s", [workshop.pk])
 
     response = client.post(register_url(event), data)
 

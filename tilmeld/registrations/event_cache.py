@@ -9,6 +9,7 @@ lock. The objects are shared between threads and must not be changed."""
 import time
 
 from django.conf import settings
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 from tilmeld.events.selectors import event_for_registration
@@ -39,11 +40,19 @@ def clear(**_kwargs) -> None:
     _entries.clear()
 
 
+def _changed(**_kwargs) -> None:
+    """Cleared at once, and again after the change commits: a request in another thread may
+    have read the old rows in between."""
+    clear()
+    transaction.on_commit(clear)
+
+
 def connect() -> None:
     """Any saved or deleted event, question or session empties the cache of this process."""
     from tilmeld.events.models import Event, Session
     from tilmeld.registrations.models import Question
 
     for model in (Event, Question, Session):
-        post_save.connect(clear, sender=model, dispatch_uid=f"event-cache-save-{model.__name__}")
-        post_delete.connect(clear, sender=model, dispatch_uid=f"event-cache-del-{model.__name__}")
+        uid = f"event-cache-{model.__name__}"
+        post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
+        post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")

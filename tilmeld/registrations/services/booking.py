@@ -1,5 +1,6 @@
 """Registering: a booking with one or more participants."""
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 
@@ -15,6 +16,8 @@ from tilmeld.registrations.enums import ACTIVE_STATUSES, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.models import Answer, Booking, Participant
 from tilmeld.registrations.services import history, mails, seats, sessions
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -193,10 +196,15 @@ def register(
         # The same form sent twice, or an address already registered (maybe a moment ago).
         if done := _submitted(event, form_token):
             return done
-        email = _taken_email(event, people)
-        if email is None:
-            raise
-        raise AlreadyRegistered(email, field=None) from error
+        if email := _taken_email(event, people):
+            raise AlreadyRegistered(email, field=None) from error
+        # Else a question the form offered was deleted a moment ago (the public form keeps
+        # its event for two seconds).
+        log.warning("Registration for event %s refused: %s", event.pk, error)
+        raise RegistrationError(
+            _("The form has changed since you opened it. Please check it and send it again."),
+            code="stale",
+        ) from error
     booking.registered = participants
     return booking
 

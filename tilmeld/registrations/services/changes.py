@@ -26,7 +26,13 @@ def _locked(participant: Participant):
     """Locks the event's seats, then the participant (always in this order: no deadlocks)."""
     seats.ensure_seat_count(participant.event)
     counts = seats.lock(participant.event)
-    fresh = Participant.objects.select_for_update().select_related("event").get(pk=participant.pk)
+    # Only the participant's row: locking the event row too would deadlock with an admin save,
+    # which holds the event row and then asks for the seat lock.
+    fresh = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("event")
+        .get(pk=participant.pk)
+    )
     if not fresh.is_active:
         raise RegistrationError(_("This registration is no longer active."), code="inactive")
     return counts, fresh

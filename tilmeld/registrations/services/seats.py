@@ -22,18 +22,21 @@ def ensure_seat_count(event: Event) -> None:
 
 
 def _lock_sql() -> str:
-    seat, event = (connection.ops.quote_name(m._meta.db_table) for m in (SeatCount, Event))
-    columns = "s.confirmed, s.waiting, s.waiting_sequence, e.capacity, e.waiting_list_enabled"
-    sql = f"SELECT {columns} FROM {seat} s JOIN {event} e ON e.id = s.event_id"  # noqa: S608
-    sql += " WHERE s.event_id = %s"
+    seat = connection.ops.quote_name(SeatCount._meta.db_table)
+    sql = f"SELECT confirmed, waiting, waiting_sequence FROM {seat} WHERE event_id = %s"  # noqa: S608
     # SQLite has no row locks: its IMMEDIATE transactions already let one writer in at a time.
-    return sql if connection.vendor == "sqlite" else sql + " FOR UPDATE OF s"
+    return sql if connection.vendor == "sqlite" else sql + " FOR UPDATE"
+
+
+def _event_sql() -> str:
+    event = connection.ops.quote_name(Event._meta.db_table)
+    return f"SELECT capacity, waiting_list_enabled FROM {event} WHERE id = %s"  # noqa: S608
 
 
 @dataclass
 class Seats:
     """An event's SeatCount row as read under its lock, with the event's capacity and
-    waiting-list switch read in the same statement. Written back with save()."""
+    waiting-list switch as committed when the lock was granted. Written back with save()."""
 
     event_id: int
     confirmed: int
@@ -46,17 +49,20 @@ class Seats:
 def lock(event: Event) -> Seats:
     """Call inside a transaction; the lock is held until it ends. Makes the row if need be.
 
-    The event's capacity and waiting-list switch are read in the same statement, under the
-    lock: a seat is never decided on a stale copy of the event."""
+    The event's capacity and waiting-list switch are read after the lock is granted, in a
+    statement of their own: one statement joining them would keep the event row as it was
+    before a wait for the lock, and staff may have changed it meanwhile."""
     with connection.cursor() as cursor:
         cursor.execute(_lock_sql(), [event.pk])
-        row = cursor.fetchone()
-        if row is None:
+        counts = cursor.fetchone()
+        if counts is None:
             # Another process may be creating it: the unique key makes this wait, then find it.
             SeatCount.objects.get_or_create(event_id=event.pk)
             cursor.execute(_lock_sql(), [event.pk])
-            row = cursor.fetchone()
-    return Seats(event.pk, *row[:4], waiting_list_enabled=bool(row[4]))
+            counts = cursor.fetchone()
+        cursor.execute(_event_sql(), [event.pk])
+        capacity, waiting_list = cursor.fetchone()
+    return Seats(event.pk, *counts, capacity=capacity, waiting_list_enabled=bool(waiting_list))
 
 
 def save(counts: Seats) -> None:

@@ -61,7 +61,9 @@ def take(participants: list[Participant], chosen: list[list[int]]) -> None:
               if p.status == ParticipantStatus.CONFIRMED]  # fmt: skip
     seats = _lock(wanted)
     for pk in wanted:
-        row = seats[pk]
+        row = seats.get(pk)
+        if row is None:  # deleted since the form was shown
+            raise RegistrationError(_("That session cannot be chosen."), code="sessions")
         if row.taken >= row.session.capacity:
             raise RegistrationError(
                 _("“%(title)s” is full. Please choose another session.")
