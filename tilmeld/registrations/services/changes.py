@@ -24,7 +24,6 @@ def _is_staff(by) -> bool:
 
 def _locked(participant: Participant):
     """Locks the event's seats, then the participant (always in this order: no deadlocks)."""
-    seats.ensure_seat_count(participant.event)
     counts = seats.lock(participant.event)
     # Only the participant's row: locking the event row too would deadlock with an admin save,
     # which holds the event row and then asks for the seat lock.
@@ -196,10 +195,9 @@ def remind_registered(event: Event, email: str) -> None:
 
 def promote_from_waiting_list(event: Event, *, by=None) -> list[Participant]:
     """Fills free seats from the waiting list, e.g. after staff raise the capacity."""
-    seats.ensure_seat_count(event)
     with transaction.atomic():
         counts = seats.lock(event)
-        event.refresh_from_db(fields=["capacity", "starts_at"])
+        event.refresh_from_db(fields=["starts_at"])  # the capacity comes with the lock
         promoted = seats.promote(event, counts, by=by)
         seats.save(counts)
     return promoted

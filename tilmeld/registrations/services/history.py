@@ -23,16 +23,6 @@ def record(
     )
 
 
-def record_many(participants, action: ChangeAction, *, by=None) -> None:
-    user = by if by is not None and by.is_authenticated else None
-    rows.insert(
-        [
-            ParticipantChange(participant=p, action=action, by_user=user, by_participant=by is None)
-            for p in participants
-        ]
-    )
-
-
 def record_registered(participants, *, by=None) -> None:
     """A new registration: "registered" for each, then "waiting list" for those without a
     seat, in one statement."""

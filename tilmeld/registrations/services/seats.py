@@ -12,15 +12,6 @@ from tilmeld.registrations.models import Participant, SeatCount
 from tilmeld.registrations.services import history, mails, sessions
 
 
-def ensure_seat_count(event: Event) -> None:
-    """Makes the event's counter row once; free when the caller joined seat_count already."""
-    try:
-        event.seat_count  # noqa: B018 - loads (or raises) only when not already joined
-    except SeatCount.DoesNotExist:
-        # By id, not event=: that would cache a row on this event object before it is committed.
-        SeatCount.objects.get_or_create(event_id=event.pk)
-
-
 def _lock_sql() -> str:
     seat = connection.ops.quote_name(SeatCount._meta.db_table)
     sql = f"SELECT confirmed, waiting, waiting_sequence FROM {seat} WHERE event_id = %s"  # noqa: S608
