@@ -1,5 +1,7 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.db.models import F
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
@@ -36,9 +38,17 @@ class SessionWithSeatsInline(SessionInline):
 
 
 class QuestionInline(TranslationStackedInline):
+    """Each question with its Danish and English text side by side."""
+
     model = Question
     extra = 0
-    fields = [("text", "kind", "position"), "choices", ("required", "sensitive"), "help_text"]
+    fields = [
+        ("text_da", "text_en"),
+        ("kind", "position", "required", "sensitive"),
+        ("choices_da", "choices_en"),
+        ("help_text_da", "help_text_en"),
+    ]
+    formfield_overrides = {models.TextField: {"widget": forms.Textarea(attrs={"rows": 4})}}
 
 
 admin.site.unregister(Event)
