@@ -2,7 +2,8 @@
 
 In a rush every POST needs the same event, questions and session slots; reading them each time
 was a third of a registration's cost. A staff change reaches this process at once (the signals
-below) and the other processes within `TTL` seconds, as the shared form page does. Nothing
+below) and the other processes within `ttl()` seconds (setting TILMELD_EVENT_CACHE_SECONDS,
+2 by default), as the shared form page does. Nothing
 kept here decides a seat: capacity and the waiting-list switch are read again under the seat
 lock. The objects are shared between threads and must not be changed."""
 
