@@ -45,6 +45,26 @@ def sampler(url: str) -> waits.Sampler:
     return waits.Sampler(info | {"dbname": "postgres"}, info["dbname"])
 
 
+def open_event(slug: str, title: str, *, capacity: int | None) -> None:
+    """A published event in a month, open for registration since a minute, with a waiting list."""
+    from django.utils import timezone
+
+    from tilmeld.events.models import Event
+
+    now = timezone.now()
+    Event.objects.create(
+        title=title,
+        slug=slug,
+        starts_at=now + dt.timedelta(days=30),
+        ends_at=now + dt.timedelta(days=30, hours=6),
+        is_published=True,
+        published_at=now - dt.timedelta(hours=1),
+        registration_opens_at=now - dt.timedelta(minutes=1),
+        capacity=capacity,
+        waiting_list_enabled=True,
+    )
+
+
 def prepare(env: dict[str, str], *, capacity: int) -> tuple[str, dict]:
     """Migrates, collects static files, creates the event, counts the SQL of one registration
     on two side events; returns the rush form's path and those counts."""
@@ -55,24 +75,11 @@ def prepare(env: dict[str, str], *, capacity: int) -> tuple[str, dict]:
     from django.core.management import call_command
     from django.db import connections
     from django.urls import reverse
-    from django.utils import timezone, translation
-
-    from tilmeld.events.models import Event
+    from django.utils import translation
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
-    now = timezone.now()
-    Event.objects.create(
-        title="Rush: Bibliotekernes årsmøde",
-        slug=SLUG,
-        starts_at=now + dt.timedelta(days=30),
-        ends_at=now + dt.timedelta(days=30, hours=6),
-        is_published=True,
-        published_at=now - dt.timedelta(hours=1),
-        registration_opens_at=now - dt.timedelta(minutes=1),
-        capacity=capacity,
-        waiting_list_enabled=True,
-    )
+    open_event(SLUG, "Rush: Bibliotekernes årsmøde", capacity=capacity)
     with translation.override("da"):
         path = reverse("registrations:register", kwargs={"slug": SLUG})
     queries.probe_events()

@@ -14,13 +14,14 @@ import datetime as dt
 import io
 import math
 import os
-import secrets
 import shutil
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from bench.environment import production_over_http
 
 SLUG = "bench-programme"
 SPEAKERS = [
@@ -54,19 +55,11 @@ def parse_args(argv):
 def configure(workdir: Path) -> None:
     """Production settings over plain HTTP on 127.0.0.1, with files in `workdir`."""
     os.environ.update(
-        {
-            "DJANGO_SETTINGS_MODULE": "bench.settings",
-            "TILMELD_BENCH_STATIC_ROOT": str(workdir / "static"),
-            "TILMELD_MEDIA_ROOT": str(workdir / "media"),
-            "DATABASE_URL": os.environ.get("DATABASE_URL")
-            or f"sqlite:///{workdir / 'bench.sqlite3'}",
-            "DJANGO_DEBUG": "0",
-            "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-            "DJANGO_SECURE_SSL_REDIRECT": "0",
-            "DJANGO_HSTS_SECONDS": "0",
-            "LOG_LEVEL": "WARNING",
-        }
+        production_over_http(
+            TILMELD_BENCH_STATIC_ROOT=str(workdir / "static"),
+            TILMELD_MEDIA_ROOT=str(workdir / "media"),
+            DATABASE_URL=os.environ.get("DATABASE_URL") or f"sqlite:///{workdir / 'bench.sqlite3'}",
+        )
     )
     import django
 

@@ -3,7 +3,6 @@
 
 Needs Django set up against the bench database and the events made by `probe_events`."""
 
-import datetime as dt
 import re
 from collections import Counter
 from http.cookies import SimpleCookie
@@ -15,23 +14,10 @@ SEAT, WAIT = "rush-probe-seat", "rush-probe-wait"
 def probe_events() -> None:
     """Two events besides the rush, so the probe takes none of its seats: one with room, one
     full from the start (capacity 0), so the POST goes to the waiting list."""
-    from django.utils import timezone
+    from bench.database import open_event  # database imports this module
 
-    from tilmeld.events.models import Event
-
-    now = timezone.now()
     for slug, capacity in ((SEAT, None), (WAIT, 0)):
-        Event.objects.create(
-            title=f"Probe {slug}",
-            slug=slug,
-            starts_at=now + dt.timedelta(days=30),
-            ends_at=now + dt.timedelta(days=30, hours=6),
-            is_published=True,
-            published_at=now - dt.timedelta(hours=1),
-            registration_opens_at=now - dt.timedelta(minutes=1),
-            capacity=capacity,
-            waiting_list_enabled=True,
-        )
+        open_event(slug, f"Probe {slug}", capacity=capacity)
 
 
 def kind(sql: str) -> str:

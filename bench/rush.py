@@ -7,7 +7,6 @@ must be zero: seats oversold and acknowledged registrations lost.
 
 import argparse
 import os
-import secrets
 import shutil
 import signal
 import socket
@@ -21,6 +20,7 @@ from pathlib import Path
 import uvloop
 
 from bench import bare, cpu, database, loadgen, queries, waits
+from bench.environment import production_over_http
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_RATE, TARGET_P99_MS = 150, 500
@@ -57,19 +57,11 @@ def parse_args(argv=None):
 
 def server_env(args, static_root: Path) -> dict[str, str]:
     """What the app sees: production settings (DEBUG off) over plain HTTP on 127.0.0.1."""
-    return {
-        **os.environ,
-        "DJANGO_SETTINGS_MODULE": "bench.settings",
-        "TILMELD_BENCH_STATIC_ROOT": str(static_root),
-        "DATABASE_URL": args.database_url,
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
-        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
-        "DJANGO_SECURE_SSL_REDIRECT": "0",
-        "DJANGO_HSTS_SECONDS": "0",
-        "LOG_LEVEL": "WARNING",
-        "PYTHONUNBUFFERED": "1",
-    }
+    return os.environ | production_over_http(
+        TILMELD_BENCH_STATIC_ROOT=str(static_root),
+        DATABASE_URL=args.database_url,
+        PYTHONUNBUFFERED="1",
+    )
 
 
 # --- the server ---------------------------------------------------------------------------

@@ -16,19 +16,14 @@ from tilmeld.registrations.models import Booking, Participant, ParticipantChange
 from tilmeld.registrations.services.booking import Booker, Person, register
 from tilmeld.registrations.services.changes import cancel_registration, substitute_participant
 
-pytestmark = [
+RACES = [
     pytest.mark.skipif(
         connection.vendor != "postgresql", reason="row locks need real concurrent connections"
     ),
     pytest.mark.django_db(transaction=True),
+    pytest.mark.usefixtures("database_tasks"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def _database_tasks(settings):
-    """Mail tasks wait in the database, as in production, so no mail is rendered or sent inside
-    a registration's transaction (the directory's conftest runs them at once)."""
-    settings.TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
+pytestmark = RACES
 
 
 def at_once(*calls):

@@ -15,14 +15,8 @@ from tilmeld.registrations.models import Participant, Question
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def queued_tasks(settings):
-    """Mail is queued as in production, not rendered in the request."""
-    settings.TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
-
-
 def test_a_registration_after_the_form_reads_no_event(
-    client, site, queued_tasks, django_assert_num_queries
+    client, site, database_tasks, django_assert_num_queries
 ):
     event = EventFactory(capacity=10)
     register_people(event, "Bo")  # the seat counter exists
@@ -37,7 +31,7 @@ def test_a_registration_after_the_form_reads_no_event(
     assert Participant.objects.get(email="anne@example.org").status == "confirmed"
 
 
-def test_capacity_lowered_by_another_process_is_honoured_at_once(client, site, queued_tasks):
+def test_capacity_lowered_by_another_process_is_honoured_at_once(client, site, database_tasks):
     event = EventFactory(capacity=10)
     register_people(event, "Bo")
     data = form_data(client, event)
@@ -51,7 +45,7 @@ def test_capacity_lowered_by_another_process_is_honoured_at_once(client, site, q
 
 
 def test_waiting_list_switched_off_by_another_process_is_honoured_at_once(
-    client, site, queued_tasks
+    client, site, database_tasks
 ):
     event = EventFactory(capacity=1)
     register_people(event, "Bo")
@@ -105,7 +99,7 @@ def test_a_question_added_in_this_process_applies_at_once(client, site):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_question_deleted_by_another_process_meanwhile_is_a_clear_refusal(
-    client, site, queued_tasks
+    client, site, database_tasks
 ):
     event = EventFactory(capacity=10)
     question = Question.objects.create(event=event, text_da="Afdeling")

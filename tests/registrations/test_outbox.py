@@ -39,9 +39,8 @@ def render_with_broken_query(message):
 
 
 @pytest.fixture(autouse=True)
-def _database_tasks(settings):
+def _database_tasks(database_tasks):
     """Tasks wait in the database, as in production (the directory's conftest runs them at once)."""
-    settings.TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
     renderer_down.clear()
     yield
     renderer_down.clear()

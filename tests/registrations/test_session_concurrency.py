@@ -4,10 +4,9 @@ thread with its own PostgreSQL connection, all released at once (see test_concur
 import datetime as dt
 
 import pytest
-from django.db import connection
 
 from tests.factories import EventFactory
-from tests.registrations.test_concurrency import at_once, errors
+from tests.registrations.test_concurrency import RACES, at_once, errors
 from tilmeld.events.models import Session
 from tilmeld.mail.models import OutboxMessage
 from tilmeld.registrations.enums import ParticipantStatus
@@ -16,19 +15,7 @@ from tilmeld.registrations.models import Booking, Participant, SeatCount, Sessio
 from tilmeld.registrations.services.booking import Booker, Person, register
 from tilmeld.registrations.services.changes import cancel_registration, change_session
 
-pytestmark = [
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="row locks need real concurrent connections"
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-@pytest.fixture(autouse=True)
-def _database_tasks(settings):
-    """Mail tasks wait in the database, as in production (the directory's conftest runs them at
-    once, inside the registration's transaction)."""
-    settings.TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
+pytestmark = RACES
 
 
 def workshops(event, *capacities):
