@@ -1,54 +1,205 @@
-"""Plain INSERTs for the registration's hot path.
+"""Plain SQL for the registration's hot path: fewer statements, and fewer waits for them.
 
 Django's create() and bulk_create() compile their SQL anew on every call, and in a rush that
 was the largest single cost of a registration. `insert` builds the statement once per model
 and row count and prepares each value as Django does (pre_save, then get_db_prep_save), so
 defaults, auto_now_add, JSON and UUID columns are stored exactly the same. Like bulk_create it
-sends no signals and calls no save(). Works on PostgreSQL and SQLite (RETURNING, 3.35+)."""
+sends no signals and calls no save(). Works on PostgreSQL and SQLite (RETURNING, 3.35+).
 
+On PostgreSQL three more tools cut the waits for the server, each of which costs the app and
+the server a wake-up: `reserve` takes primary keys from the tables' sequences ahead, so rows
+stored with them need no answer; `batch` joins such writes into few statements; and
+`pipeline` sends statements without waiting for each answer. On SQLite, in-process, they
+change nothing but the order in which the writes of a transaction happen."""
+
+import threading
+from contextlib import contextmanager
 from functools import cache
 
 from django.db import connection
 from django.db.models import Model
 
+_held = threading.local()  # the writes of the open batch() block, per thread
+
 
 @cache
-def _fields(model: type[Model]) -> tuple:
+def _fields(model: type[Model], with_pk: bool) -> tuple:
     auto = model._meta.auto_field
-    return tuple(f for f in model._meta.concrete_fields if f is not auto and not f.generated)
+    return tuple(
+        f for f in model._meta.concrete_fields if (with_pk or f is not auto) and not f.generated
+    )
 
 
 @cache
-def _sql(model: type[Model], rows: int, vendor: str) -> str:
+def _sql(model: type[Model], rows: int, with_pk: bool, returning: bool, vendor: str) -> str:
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(f.column) for f in _fields(model))
-    row = "(" + ", ".join(["%s"] * len(_fields(model))) + ")"
+    fields = _fields(model, with_pk)
+    columns = ", ".join(quote(f.column) for f in fields)
+    row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     # Names come from the model, values go as parameters.
     table = quote(model._meta.db_table)
     sql = f"INSERT INTO {table} ({columns}) VALUES " + ", ".join([row] * rows)  # noqa: S608
-    if auto := model._meta.auto_field:
-        sql += f" RETURNING {quote(auto.column)}"
+    if returning:
+        sql += f" RETURNING {quote(model._meta.auto_field.column)}"
     return sql
 
 
-def insert(objs: list[Model]) -> list[Model]:
-    """Inserts unsaved objects of one model in one statement; sets their primary keys.
-    Raises django.db.IntegrityError as save() would."""
+def insert(objs: list[Model], *, keys: bool = True) -> list[Model]:
+    """Inserts unsaved objects of one model in one statement. Objects that already have their
+    primary keys (see `reserve`) are stored with them; else the keys are read back and set,
+    unless `keys` is False. Only a statement that reads keys back runs at once inside a
+    `batch` block. Raises django.db.IntegrityError as save() would, at the latest when the
+    batch or pipeline block ends."""
     if not objs:
         return objs
     model = type(objs[0])
-    fields = _fields(model)
+    auto = model._meta.auto_field
+    with_pk = auto is not None and objs[0].pk is not None
+    returning = auto is not None and not with_pk and keys
+    fields = _fields(model, with_pk)
     params = [
         field.get_db_prep_save(field.pre_save(obj, True), connection)
         for obj in objs
         for field in fields
     ]
-    with connection.cursor() as cursor:
-        cursor.execute(_sql(model, len(objs), connection.vendor), params)
-        ids = cursor.fetchall() if model._meta.auto_field else None
-    for index, obj in enumerate(objs):
-        if ids is not None:
-            obj.pk = ids[index][0]
+    sql = _sql(model, len(objs), with_pk, returning, connection.vendor)
+    if returning:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
+                obj.pk = pk
+    else:
+        write(sql, params)
+    for obj in objs:
         obj._state.adding = False
         obj._state.db = connection.alias
     return objs
+
+
+def write(sql: str, params: list) -> None:
+    """Runs a statement that returns nothing (INSERT or UPDATE), or holds it for the batch."""
+    held = getattr(_held, "writes", None)
+    if held is not None:
+        held.append((sql, params))
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+
+
+def once_written(action) -> None:
+    """Calls `action` once the writes held by the open batch block are sent, at once if none
+    is open: for work that reads them, such as a task backend that runs tasks immediately."""
+    after = getattr(_held, "after", None)
+    if after is None:
+        action()
+    else:
+        after.append(action)
+
+
+@contextmanager
+def batch():
+    """Holds back the block's writes that return nothing and sends them when it ends: on
+    PostgreSQL joined into few statements, each write a WITH clause of one (foreign keys are
+    checked at commit, so their order does not matter); elsewhere one by one. Nothing in the block may
+    read what the block writes (see `once_written`). If the block raises, the held writes
+    are dropped: the transaction they belong to is rolled back."""
+    if getattr(_held, "writes", None) is not None:
+        yield  # nested: the outer block sends
+        return
+    _held.writes, _held.after = [], []
+    try:
+        yield
+        writes, after = _held.writes, _held.after
+    finally:
+        _held.writes = _held.after = None
+    _send(writes)
+    if after:
+        _wait()  # the actions may read the writes: a failed one must raise first
+        with batch():
+            for action in after:
+                action()
+
+
+# psycopg parses a statement's placeholders once and keeps the result only for statements of
+# at most 50 parameters; a larger one is parsed anew each time, which costs more than sending
+# the writes as two statements.
+CACHED_PARAMS = 50
+
+
+def _send(writes: list) -> None:
+    if connection.vendor != "postgresql":
+        groups = [[write] for write in writes]
+    else:
+        groups, size = [], CACHED_PARAMS
+        for sql, params in writes:
+            if size + len(params) > CACHED_PARAMS:
+                groups.append([])
+                size = 0
+            groups[-1].append((sql, params))
+            size += len(params)
+    with connection.cursor() as cursor:
+        for group in groups:
+            sqls = [sql for sql, _ in group]
+            head = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(sqls[:-1]))
+            cursor.execute(
+                f"WITH {head} {sqls[-1]}" if head else sqls[-1],
+                [p for _, params in group for p in params],
+            )
+
+
+class Reserved:
+    """Primary keys taken from the tables' sequences: reserved[Model] is a list of them, or
+    of Nones where the database gives keys only on insert (SQLite)."""
+
+    def __init__(self, counts: dict[type[Model], int], cursor=None):
+        self._counts = counts
+        self._cursor = cursor
+        self._keys: dict | None = None
+
+    def __getitem__(self, model: type[Model]) -> list:
+        if self._keys is None:
+            keys = iter([pk for (pk,) in self._cursor.fetchall()] if self._cursor else [])
+            self._keys = {m: [next(keys, None) for _ in range(n)] for m, n in self._counts.items()}
+        return self._keys[model]
+
+
+def reserve(counts: dict[type[Model], int]) -> Reserved:
+    """Asks for new primary keys, so many per model, in one statement sent at once. In a
+    pipeline its answer comes with the next statement that is read: it costs no wait."""
+    if connection.vendor != "postgresql" or not any(counts.values()):
+        return Reserved(counts)
+    order = [model for model, n in counts.items() for _ in range(n)]
+    cursor = connection.cursor()
+    cursor.execute(
+        "SELECT nextval(pg_get_serial_sequence(t, c))"
+        " FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS r(t, c, n) ORDER BY n",
+        [
+            [connection.ops.quote_name(model._meta.db_table) for model in order],
+            [model._meta.auto_field.column for model in order],
+        ],
+    )
+    return Reserved(counts, cursor)
+
+
+@contextmanager
+def pipeline():
+    """On PostgreSQL, sends the block's statements without waiting for each answer; reading a
+    result, or the end of the block, waits for everything sent so far. Use it inside
+    transaction.atomic(): the commit comes after the block. Elsewhere it changes nothing."""
+    if connection.vendor != "postgresql":
+        yield
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors, connection.connection.pipeline() as sent:
+        _held.pipeline = sent
+        try:
+            yield
+        finally:
+            _held.pipeline = None
+
+
+def _wait() -> None:
+    """In a pipeline, waits for the answers to everything sent so far; raises the first error."""
+    if sent := getattr(_held, "pipeline", None):
+        with connection.wrap_database_errors:
+            sent.sync()

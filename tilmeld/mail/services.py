@@ -1,8 +1,10 @@
 """Queueing mail. Call inside the transaction of the change that causes the mail."""
 
 import datetime as dt
+from functools import partial
 
 from django.utils import timezone
+from django_tasks_db.backend import DatabaseBackend
 
 from tilmeld.core import rows
 from tilmeld.mail.models import MessageStatus, OutboxMessage
@@ -18,14 +20,17 @@ def queue_mail(
     language: str = "da",
     params: dict | None = None,
     reference: str = "",
+    pk: int | None = None,
 ) -> OutboxMessage:
     """Stores the mail and its send task in the current transaction: both commit or neither.
 
     `renderer` is the dotted path of a function taking the OutboxMessage and returning an
-    EmailMessage; it runs in the worker, in the recipient's language."""
+    EmailMessage; it runs in the worker, in the recipient's language. `pk` is the message's
+    primary key when reserved ahead (core.rows.reserve)."""
     from tilmeld.mail.tasks import send_message
 
     message = OutboxMessage(
+        pk=pk,
         renderer=renderer,
         to_email=to_email,
         to_name=to_name,
@@ -34,7 +39,11 @@ def queue_mail(
         reference=reference,
     )
     rows.insert([message])
-    send_message.enqueue(message.pk)
+    enqueue = partial(send_message.enqueue, message.pk)
+    if isinstance(send_message.get_backend(), DatabaseBackend):
+        enqueue()  # its task row joins the message's rows.batch
+    else:
+        rows.once_written(enqueue)  # a backend may run the task at once: the row must exist
     return message
 
 

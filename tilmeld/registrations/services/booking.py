@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 from tilmeld.core import rows
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.models import Event
+from tilmeld.mail.models import OutboxMessage
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.models import Answer, Booking, Participant
@@ -96,13 +97,14 @@ def _check_sessions(event: Event, people: list[Person], *, by=None, slots=None) 
         sessions.check_choices(slots, person.sessions, required=not (by and by.is_staff))
 
 
-def _store(event, booking, people, language, *, by, override) -> list[Participant]:
-    """Takes the seat lock, gives seats in order and waiting places to the rest, then stores the
-    participants with their final status, their answers and their history. Deciding before
-    storing saves fixing rows afterwards: a rush is mostly people joining the waiting list."""
-    counts = seats.lock(event)
+def _store(event, counts, booking, people, language, keys, *, by, override) -> list[Participant]:
+    """Gives seats in order and waiting places to the rest, under the seat lock (`counts`),
+    then stores the participants with their final status and reserved `keys`, their answers
+    and their history. Deciding before storing saves fixing rows afterwards: a rush is mostly
+    people joining the waiting list."""
     participants = [
         Participant(
+            pk=key,
             booking=booking,
             event=event,
             name=p.name,
@@ -113,7 +115,7 @@ def _store(event, booking, people, language, *, by, override) -> list[Participan
             language=language,
             status=ParticipantStatus.CONFIRMED,
         )
-        for p in people
+        for key, p in zip(keys, people, strict=True)
     ]
     waiting = seats.place(event, counts, participants, override=override)
     if waiting and not counts.waiting_list_enabled:
@@ -136,18 +138,20 @@ def _store(event, booking, people, language, *, by, override) -> list[Participan
             for participant, person in zip(participants, people, strict=True)
             for qid, value in person.answers.items()
             if value not in (None, "", [])
-        ]
+        ],
+        keys=False,
     )
     history.record_registered(participants, by=by)
     seats.save(counts)
     return participants
 
 
-def _mail(participants) -> None:
+def _mail(participants, keys: list) -> None:
     """Queued once the seats are decided, so the mail says seat or waiting list whichever task
-    backend renders it (the database worker after commit, the immediate one in tests at once)."""
-    for participant in participants:
-        mails.to_participant(participant, "registered")
+    backend renders it (the database worker after commit, the immediate one in tests at once).
+    `keys` are the messages' reserved primary keys."""
+    for participant, key in zip(participants, keys, strict=False):
+        mails.to_participant(participant, "registered", pk=key)
 
 
 def register(
@@ -165,7 +169,9 @@ def register(
 
     Refuses (RegistrationError) outside the registration window, above the booking size, with an
     address already registered, or when full without a waiting list. Seats go in order; the rest
-    join the waiting list. Locks the event's SeatCount row after the booking row is stored.
+    join the waiting list. On PostgreSQL (core.rows) the keys are reserved with the seat lock,
+    and the writes then go together (rows.batch): four waits for the server in all, the seat
+    lock held over the last two (the writes and the commit).
     Queues a mail to each participant and a summary to the booker. A second submission of the
     same form token returns the first booking. `slots` saves a query when the caller has them."""
     token = form_token or uuid.uuid4()
@@ -173,25 +179,39 @@ def register(
     # Addresses already registered are found by the unique index below: one query fewer here.
     _check_people(event, people, by=by, taken=False)
     _check_sessions(event, people, by=by, slots=slots)
+    summary = len(people) > 1 or people[0].email.lower() != booker.email.lower()
     try:
-        with transaction.atomic():
-            booking = Booking(
-                event=event,
-                booker_name=booker.name,
-                booker_email=booker.email,
-                booker_organisation=booker.organisation,
-                booker_phone=booker.phone,
-                language=language,
-                form_token=token,
+        with transaction.atomic(), rows.pipeline():
+            keys = rows.reserve(
+                {Booking: 1, Participant: len(people), OutboxMessage: len(people) + summary}
             )
-            rows.insert([booking])  # a form sent twice fails here, before the seat lock
-            participants = _store(
-                event, booking, people, language, by=by, override=override_capacity
-            )
-            sessions.take(participants, [p.sessions for p in people])
-            _mail(participants)
-            if len(participants) > 1 or participants[0].email.lower() != booker.email.lower():
-                mails.to_booker(booking, "booking_summary")
+            counts = seats.lock(event)  # one wait for the server: the keys come with it
+            with rows.batch():  # the writes go together at the end
+                booking = Booking(
+                    pk=keys[Booking][0],
+                    event=event,
+                    booker_name=booker.name,
+                    booker_email=booker.email,
+                    booker_organisation=booker.organisation,
+                    booker_phone=booker.phone,
+                    language=language,
+                    form_token=token,
+                )
+                rows.insert([booking])  # a form sent twice fails on its unique token
+                participants = _store(
+                    event,
+                    counts,
+                    booking,
+                    people,
+                    language,
+                    keys[Participant],
+                    by=by,
+                    override=override_capacity,
+                )
+                sessions.take(participants, [p.sessions for p in people])
+                _mail(participants, keys[OutboxMessage])
+                if summary:
+                    mails.to_booker(booking, "booking_summary", pk=keys[OutboxMessage][-1])
     except IntegrityError as error:
         # The same form sent twice, or an address already registered (maybe a moment ago).
         if done := _submitted(event, form_token):
@@ -229,10 +249,22 @@ def add_participants(booking: Booking, people: list[Person], *, by=None) -> list
     _check_people(event, people, by=by)
     _check_sessions(event, people, by=by)
     try:
-        with transaction.atomic():
-            participants = _store(event, booking, people, booking.language, by=by, override=False)
-            sessions.take(participants, [p.sessions for p in people])
-            _mail(participants)
+        with transaction.atomic(), rows.pipeline():
+            keys = rows.reserve({Participant: len(people), OutboxMessage: len(people)})
+            counts = seats.lock(event)
+            with rows.batch():
+                participants = _store(
+                    event,
+                    counts,
+                    booking,
+                    people,
+                    booking.language,
+                    keys[Participant],
+                    by=by,
+                    override=False,
+                )
+                sessions.take(participants, [p.sessions for p in people])
+                _mail(participants, keys[OutboxMessage])
     except IntegrityError as error:  # a concurrent registration took the address first
         raise AlreadyRegistered(people[0].email, field=None) from error
     return participants

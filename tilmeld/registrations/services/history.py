@@ -34,5 +34,6 @@ def record_registered(participants, *, by=None) -> None:
         [
             ParticipantChange(participant=p, action=action, by_user=user, by_participant=by is None)
             for p, action in actions
-        ]
+        ],
+        keys=False,
     )

@@ -6,7 +6,10 @@ from tilmeld.registrations.models import Booking, Participant
 RENDER = "tilmeld.registrations.mails."
 
 
-def to_participant(participant: Participant, kind: str, reference: str = "", **params) -> None:
+def to_participant(
+    participant: Participant, kind: str, reference: str = "", *, pk=None, **params
+) -> None:
+    """`pk` is the message's primary key when reserved ahead (core.rows.reserve)."""
     queue_mail(
         RENDER + kind,
         to_email=participant.email,
@@ -14,10 +17,11 @@ def to_participant(participant: Participant, kind: str, reference: str = "", **p
         language=participant.language,
         params={"participant": participant.pk, **params},
         reference=reference or f"event:{participant.event_id}",
+        pk=pk,
     )
 
 
-def to_booker(booking: Booking, kind: str, **params) -> None:
+def to_booker(booking: Booking, kind: str, *, pk=None, **params) -> None:
     queue_mail(
         RENDER + kind,
         to_email=booking.booker_email,
@@ -25,4 +29,5 @@ def to_booker(booking: Booking, kind: str, **params) -> None:
         language=booking.language,
         params={"booking": booking.pk, **params},
         reference=f"event:{booking.event_id}",
+        pk=pk,
     )

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.utils import timezone
 
+from tilmeld.core import rows
 from tilmeld.events.models import Event
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.models import Participant, SeatCount
@@ -42,29 +43,32 @@ def lock(event: Event) -> Seats:
 
     The event's capacity and waiting-list switch are read after the lock is granted, in a
     statement of their own: one statement joining them would keep the event row as it was
-    before a wait for the lock, and staff may have changed it meanwhile."""
-    with connection.cursor() as cursor:
-        cursor.execute(_lock_sql(), [event.pk])
-        counts = cursor.fetchone()
+    before a wait for the lock, and staff may have changed it meanwhile. Both are sent before
+    either is read, so in a pipeline (core.rows) they cost one wait for the server."""
+    with connection.cursor() as seat, connection.cursor() as capacity:
+        seat.execute(_lock_sql(), [event.pk])
+        capacity.execute(_event_sql(), [event.pk])
+        counts = seat.fetchone()
+        limits = capacity.fetchone()
         if counts is None:
             # Another process may be creating it: the unique key makes this wait, then find it.
-            SeatCount.objects.get_or_create(event_id=event.pk)
-            cursor.execute(_lock_sql(), [event.pk])
-            counts = cursor.fetchone()
-        cursor.execute(_event_sql(), [event.pk])
-        capacity, waiting_list = cursor.fetchone()
-    return Seats(event.pk, *counts, capacity=capacity, waiting_list_enabled=bool(waiting_list))
+            # No exception to catch (get_or_create's), which a pipeline would raise too late.
+            SeatCount.objects.bulk_create([SeatCount(event_id=event.pk)], ignore_conflicts=True)
+            seat.execute(_lock_sql(), [event.pk])
+            counts = seat.fetchone()
+            capacity.execute(_event_sql(), [event.pk])
+            limits = capacity.fetchone()
+    return Seats(event.pk, *counts, capacity=limits[0], waiting_list_enabled=bool(limits[1]))
 
 
 def save(counts: Seats) -> None:
-    """Writes the locked counter back in one plain UPDATE."""
+    """Writes the locked counter back in one plain UPDATE (held back in a rows.batch block)."""
     table = connection.ops.quote_name(SeatCount._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET confirmed = %s, waiting = %s, waiting_sequence = %s"  # noqa: S608
-            " WHERE event_id = %s",
-            [counts.confirmed, counts.waiting, counts.waiting_sequence, counts.event_id],
-        )
+    rows.write(
+        f"UPDATE {table} SET confirmed = %s, waiting = %s, waiting_sequence = %s"  # noqa: S608
+        " WHERE event_id = %s",
+        [counts.confirmed, counts.waiting, counts.waiting_sequence, counts.event_id],
+    )
 
 
 def free_seats(event: Event, seats: Seats) -> int | None:

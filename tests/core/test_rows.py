@@ -1,0 +1,67 @@
+"""core.rows: writes held in a batch go as one statement on PostgreSQL, with reserved keys."""
+
+import uuid
+
+import pytest
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from tests.factories import EventFactory
+from tilmeld.core import rows
+from tilmeld.mail.models import OutboxMessage
+from tilmeld.registrations.models import Booking
+
+pytestmark = pytest.mark.django_db
+
+
+def _booking(event, email, key=None, **fields):
+    return Booking(pk=key, event=event, booker_name="Anne", booker_email=email, **fields)
+
+
+def test_a_batch_stores_every_row_with_its_reserved_key():
+    event = EventFactory()
+    with transaction.atomic():
+        keys = rows.reserve({Booking: 2, OutboxMessage: 1})
+        with CaptureQueriesContext(connection) as sent, rows.batch():
+            rows.insert([_booking(event, "a@example.org", keys[Booking][0])])
+            rows.insert([_booking(event, "b@example.org", keys[Booking][1])])
+            rows.insert([OutboxMessage(pk=keys[OutboxMessage][0], to_email="a@example.org")])
+
+    stored = dict(Booking.objects.values_list("booker_email", "pk"))
+    assert set(stored) == {"a@example.org", "b@example.org"}
+    assert OutboxMessage.objects.get().to_email == "a@example.org"
+    if connection.vendor == "postgresql":
+        assert [stored["a@example.org"], stored["b@example.org"]] == keys[Booking]
+        assert keys[Booking][0] < keys[Booking][1]
+        assert len(sent.captured_queries) == 1
+        assert sent.captured_queries[0]["sql"].startswith("WITH ")
+    else:
+        assert keys[Booking] == [None, None]
+        assert len(sent.captured_queries) == 3  # each row reads its key back at once
+
+
+def test_a_failed_write_in_a_batch_raises_and_stores_nothing():
+    event = EventFactory()
+    token = uuid.uuid4()
+    with pytest.raises(IntegrityError), transaction.atomic(), rows.pipeline():
+        keys = rows.reserve({Booking: 2})
+        with rows.batch():
+            rows.insert([_booking(event, "a@example.org", keys[Booking][0], form_token=token)])
+            # the same form token twice breaks a unique index
+            rows.insert([_booking(event, "b@example.org", keys[Booking][1], form_token=token)])
+
+    assert not Booking.objects.exists()
+
+
+def test_actions_once_written_see_the_rows_and_run_in_order():
+    event = EventFactory()
+    seen = []
+    with transaction.atomic(), rows.pipeline():
+        keys = rows.reserve({Booking: 1})
+        with rows.batch():
+            rows.insert([_booking(event, "a@example.org", keys[Booking][0])])
+            rows.once_written(lambda: seen.append(Booking.objects.count()))
+            rows.once_written(lambda: seen.append("second"))
+            assert seen == []
+
+    assert seen == [1, "second"]
