@@ -100,9 +100,9 @@ def once_written(action) -> None:
 def batch():
     """Holds back the block's writes that return nothing and sends them when it ends: on
     PostgreSQL joined into few statements, each write a WITH clause of one (foreign keys are
-    checked at commit, so their order does not matter); elsewhere one by one. Nothing in the block may
-    read what the block writes (see `once_written`). If the block raises, the held writes
-    are dropped: the transaction they belong to is rolled back."""
+    checked at commit, so their order does not matter); elsewhere one by one. Nothing in the
+    block may read what the block writes (see `once_written`). If the block raises, the held
+    writes are dropped: the transaction they belong to is rolled back."""
     if getattr(_held, "writes", None) is not None:
         yield  # nested: the outer block sends
         return
@@ -158,9 +158,23 @@ class Reserved:
 
     def __getitem__(self, model: type[Model]) -> list:
         if self._keys is None:
-            keys = iter([pk for (pk,) in self._cursor.fetchall()] if self._cursor else [])
+            keys = iter([pk for *_, pk in self._cursor.fetchall()] if self._cursor else [])
             self._keys = {m: [next(keys, None) for _ in range(n)] for m, n in self._counts.items()}
         return self._keys[model]
+
+
+@cache
+def _reserve_sql(models: tuple[type[Model], ...]) -> str:
+    # The sequences' names come from the models; only the counts go as parameters, since
+    # psycopg turns a list parameter into an array in Python, at a cost.
+    quote = connection.ops.quote_name
+    parts = [
+        f"SELECT {n} AS m, g, nextval(pg_get_serial_sequence("  # noqa: S608 - names, not input
+        f"'{quote(model._meta.db_table)}', '{model._meta.auto_field.column}'))"
+        " FROM generate_series(1, %s) AS g"
+        for n, model in enumerate(models)
+    ]
+    return " UNION ALL ".join(parts) + " ORDER BY m, g"
 
 
 def reserve(counts: dict[type[Model], int]) -> Reserved:
@@ -168,16 +182,8 @@ def reserve(counts: dict[type[Model], int]) -> Reserved:
     pipeline its answer comes with the next statement that is read: it costs no wait."""
     if connection.vendor != "postgresql" or not any(counts.values()):
         return Reserved(counts)
-    order = [model for model, n in counts.items() for _ in range(n)]
     cursor = connection.cursor()
-    cursor.execute(
-        "SELECT nextval(pg_get_serial_sequence(t, c))"
-        " FROM unnest(%s::text[], %s::text[]) WITH ORDINALITY AS r(t, c, n) ORDER BY n",
-        [
-            [connection.ops.quote_name(model._meta.db_table) for model in order],
-            [model._meta.auto_field.column for model in order],
-        ],
-    )
+    cursor.execute(_reserve_sql(tuple(counts)), list(counts.values()))
     return Reserved(counts, cursor)
 
 
