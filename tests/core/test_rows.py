@@ -65,3 +65,27 @@ def test_actions_once_written_see_the_rows_and_run_in_order():
             assert seen == []
 
     assert seen == [1, "second"]
+
+
+def test_a_write_without_parameters_may_open_a_batch():
+    event = EventFactory()
+    with transaction.atomic(), rows.batch():
+        rows.write('UPDATE "registrations_booking" SET "language" = "language" WHERE 1 = 0', [])
+        rows.insert([_booking(event, "a@example.org")])
+
+    assert Booking.objects.get().booker_email == "a@example.org"
+
+
+def test_a_failed_write_raises_before_the_actions_once_written_even_in_a_nested_pipeline():
+    event = EventFactory()
+    token = uuid.uuid4()
+    ran = []
+    with pytest.raises(IntegrityError), transaction.atomic(), rows.pipeline():
+        with rows.pipeline():
+            keys = rows.reserve({Booking: 2})
+        with rows.batch():
+            rows.insert([_booking(event, "a@example.org", keys[Booking][0], form_token=token)])
+            rows.insert([_booking(event, "b@example.org", keys[Booking][1], form_token=token)])
+            rows.once_written(lambda: ran.append(True))
+
+    assert ran == []

@@ -151,6 +151,33 @@ def test_same_form_token_returns_first_booking(site):
     assert event.participants.count() == 1
 
 
+def test_the_same_form_for_the_last_seat_returns_the_first_booking_not_sold_out(site):
+    event = EventFactory(capacity=1, waiting_list_enabled=False)
+    token = "7b0e2c1a-1111-4a5b-9c8d-0e1f2a3b4c5d"
+    args = {"booker": Booker("A", "a@example.org"), "people": [Person("A", "a@example.org")]}
+
+    first = register(event, language="da", form_token=token, **args)
+    second = register(event, language="da", form_token=token, **args)
+
+    assert first.pk == second.pk
+    assert event.participants.get().status == "confirmed"
+
+
+def test_an_address_already_registered_is_told_so_even_when_sold_out(site):
+    event = EventFactory(capacity=1, waiting_list_enabled=False)
+    register_people(event, "Anne")
+
+    with pytest.raises(AlreadyRegistered):
+        register(
+            event,
+            booker=Booker("Anne", "anne@example.org"),
+            people=[Person("Anne", "anne@example.org")],
+            language="da",
+        )
+
+    assert event.participants.count() == 1
+
+
 def test_booking_over_max_size_is_refused(site):
     event = EventFactory(max_booking_size=3)
     people = [Person(f"P{i}", f"p{i}@example.org") for i in range(4)]

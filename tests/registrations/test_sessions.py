@@ -172,6 +172,23 @@ def test_full_session_refuses_the_registration_and_stores_nothing(site):
     assert mail.outbox == []
 
 
+def test_the_same_form_for_the_last_session_seat_returns_the_first_booking(site):
+    event = EventFactory(capacity=10)
+    a, _b, _c = three_workshops(event, capacity=1)
+    args = {
+        "booker": Booker("Anne", "anne@example.org"),
+        "people": [Person("Anne", "anne@example.org", sessions=[a.pk])],
+        "language": "da",
+        "form_token": "5d2f0c9e-2222-4b6a-8e7f-1a2b3c4d5e6f",
+    }
+
+    first = register(event, **args)
+    second = register(event, **args)
+
+    assert first.pk == second.pk
+    assert taken(a) == [1]
+
+
 def test_group_booking_over_a_session_limit_is_refused_whole(site):
     event = EventFactory(capacity=10)
     a, _b, _c = three_workshops(event, capacity=1)

@@ -101,8 +101,10 @@ def batch():
     """Holds back the block's writes that return nothing and sends them when it ends: on
     PostgreSQL joined into few statements, each write a WITH clause of one (foreign keys are
     checked at commit, so their order does not matter); elsewhere one by one. Nothing in the
-    block may read what the block writes (see `once_written`). If the block raises, the held
-    writes are dropped: the transaction they belong to is rolled back."""
+    block may read what the block writes (see `once_written`). Open it inside the transaction
+    and catch no database error inside it: if the block raises, the held writes are dropped,
+    since the transaction they belong to is rolled back. A refusal raised inside the block
+    comes before any error those writes would have met (say, a unique key)."""
     if getattr(_held, "writes", None) is not None:
         yield  # nested: the outer block sends
         return
@@ -130,9 +132,9 @@ def _send(writes: list) -> None:
     if connection.vendor != "postgresql":
         groups = [[write] for write in writes]
     else:
-        groups, size = [], CACHED_PARAMS
+        groups, size = [], 0
         for sql, params in writes:
-            if size + len(params) > CACHED_PARAMS:
+            if not groups or size + len(params) > CACHED_PARAMS:
                 groups.append([])
                 size = 0
             groups[-1].append((sql, params))
@@ -196,12 +198,13 @@ def pipeline():
         yield
         return
     connection.ensure_connection()
+    outer = getattr(_held, "pipeline", None)
     with connection.wrap_database_errors, connection.connection.pipeline() as sent:
         _held.pipeline = sent
         try:
             yield
         finally:
-            _held.pipeline = None
+            _held.pipeline = outer
 
 
 def _wait() -> None:

@@ -212,6 +212,15 @@ def register(
                 _mail(participants, keys[OutboxMessage])
                 if summary:
                     mails.to_booker(booking, "booking_summary", pk=keys[OutboxMessage][-1])
+    except RegistrationError:
+        # Refused under the lock (sold out, a session full). On PostgreSQL the rows are still
+        # held back then (rows.batch), so the same form sent again, or an address already
+        # registered, is found here: both say more than the refusal.
+        if done := _submitted(event, form_token):
+            return done
+        if email := _taken_email(event, people):
+            raise AlreadyRegistered(email, field=None) from None
+        raise
     except IntegrityError as error:
         # The same form sent twice, or an address already registered (maybe a moment ago).
         if done := _submitted(event, form_token):
