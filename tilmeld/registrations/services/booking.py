@@ -2,6 +2,7 @@
 
 import logging
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -146,10 +147,23 @@ def _store(event, counts, booking, people, language, keys, *, by, override) -> l
     return participants
 
 
+@contextmanager
+def _under_seat_lock(event: Event, keys: dict):
+    """The transaction of a registration: reserves `keys` (so many per model), takes the seat
+    lock and yields both; the block's writes go together at its end (rows.batch). On PostgreSQL
+    that is four waits for the server: BEGIN; keys, lock and capacity in one pipeline; the
+    writes; COMMIT. The seat lock is held over the last two."""
+    with transaction.atomic(), rows.pipeline():
+        reserved = rows.reserve(keys)
+        counts = seats.lock(event)  # its answer brings the keys along
+        with rows.batch():
+            yield reserved, counts
+
+
 def _mail(participants, keys: list) -> None:
     """Queued once the seats are decided, so the mail says seat or waiting list whichever task
     backend renders it (the database worker after commit, the immediate one in tests at once).
-    `keys` are the messages' reserved primary keys."""
+    `keys` are the messages' reserved primary keys, the first len(participants) of them."""
     for participant, key in zip(participants, keys, strict=False):
         mails.to_participant(participant, "registered", pk=key)
 
@@ -169,9 +183,7 @@ def register(
 
     Refuses (RegistrationError) outside the registration window, above the booking size, with an
     address already registered, or when full without a waiting list. Seats go in order; the rest
-    join the waiting list. On PostgreSQL (core.rows) the keys are reserved with the seat lock,
-    and the writes then go together (rows.batch): four waits for the server in all, the seat
-    lock held over the last two (the writes and the commit).
+    join the waiting list (see _under_seat_lock for the transaction).
     Queues a mail to each participant and a summary to the booker. A second submission of the
     same form token returns the first booking. `slots` saves a query when the caller has them."""
     token = form_token or uuid.uuid4()
@@ -181,37 +193,33 @@ def register(
     _check_sessions(event, people, by=by, slots=slots)
     summary = len(people) > 1 or people[0].email.lower() != booker.email.lower()
     try:
-        with transaction.atomic(), rows.pipeline():
-            keys = rows.reserve(
-                {Booking: 1, Participant: len(people), OutboxMessage: len(people) + summary}
+        reserve = {Booking: 1, Participant: len(people), OutboxMessage: len(people) + summary}
+        with _under_seat_lock(event, reserve) as (keys, counts):
+            booking = Booking(
+                pk=keys[Booking][0],
+                event=event,
+                booker_name=booker.name,
+                booker_email=booker.email,
+                booker_organisation=booker.organisation,
+                booker_phone=booker.phone,
+                language=language,
+                form_token=token,
             )
-            counts = seats.lock(event)  # one wait for the server: the keys come with it
-            with rows.batch():  # the writes go together at the end
-                booking = Booking(
-                    pk=keys[Booking][0],
-                    event=event,
-                    booker_name=booker.name,
-                    booker_email=booker.email,
-                    booker_organisation=booker.organisation,
-                    booker_phone=booker.phone,
-                    language=language,
-                    form_token=token,
-                )
-                rows.insert([booking])  # a form sent twice fails on its unique token
-                participants = _store(
-                    event,
-                    counts,
-                    booking,
-                    people,
-                    language,
-                    keys[Participant],
-                    by=by,
-                    override=override_capacity,
-                )
-                sessions.take(participants, [p.sessions for p in people])
-                _mail(participants, keys[OutboxMessage])
-                if summary:
-                    mails.to_booker(booking, "booking_summary", pk=keys[OutboxMessage][-1])
+            rows.insert([booking])  # a form sent twice fails on its unique token
+            participants = _store(
+                event,
+                counts,
+                booking,
+                people,
+                language,
+                keys[Participant],
+                by=by,
+                override=override_capacity,
+            )
+            sessions.take(participants, [p.sessions for p in people])
+            _mail(participants, keys[OutboxMessage])
+            if summary:
+                mails.to_booker(booking, "booking_summary", pk=keys[OutboxMessage][-1])
     except RegistrationError:
         # Refused under the lock (sold out, a session full). On PostgreSQL the rows are still
         # held back then (rows.batch), so the same form sent again, or an address already
@@ -258,22 +266,20 @@ def add_participants(booking: Booking, people: list[Person], *, by=None) -> list
     _check_people(event, people, by=by)
     _check_sessions(event, people, by=by)
     try:
-        with transaction.atomic(), rows.pipeline():
-            keys = rows.reserve({Participant: len(people), OutboxMessage: len(people)})
-            counts = seats.lock(event)
-            with rows.batch():
-                participants = _store(
-                    event,
-                    counts,
-                    booking,
-                    people,
-                    booking.language,
-                    keys[Participant],
-                    by=by,
-                    override=False,
-                )
-                sessions.take(participants, [p.sessions for p in people])
-                _mail(participants, keys[OutboxMessage])
+        reserve = {Participant: len(people), OutboxMessage: len(people)}
+        with _under_seat_lock(event, reserve) as (keys, counts):
+            participants = _store(
+                event,
+                counts,
+                booking,
+                people,
+                booking.language,
+                keys[Participant],
+                by=by,
+                override=False,
+            )
+            sessions.take(participants, [p.sessions for p in people])
+            _mail(participants, keys[OutboxMessage])
     except IntegrityError as error:  # a concurrent registration took the address first
         raise AlreadyRegistered(people[0].email, field=None) from error
     return participants
