@@ -7,8 +7,8 @@ defaults, auto_now_add, JSON and UUID columns are stored exactly the same. Like 
 sends no signals and calls no save(). Works on PostgreSQL and SQLite (RETURNING, 3.35+).
 
 On PostgreSQL three more tools cut the waits for the server, each of which costs the app and
-the server a wake-up: `reserve` takes primary keys from the tables' sequences ahead, so rows
-stored with them need no answer; `batch` joins such writes into few statements; and
+the server a wake-up: `reserve_column` takes primary keys from the tables' sequences ahead, so
+rows stored with them need no answer; `batch` joins such writes into few statements; and
 `pipeline` sends statements without waiting for each answer. On SQLite, in-process, they
 change nothing but the order in which the writes of a transaction happen."""
 
@@ -46,7 +46,7 @@ def _sql(model: type[Model], rows: int, with_pk: bool, returning: bool, vendor: 
 
 def insert(objs: list[Model], *, keys: bool = True) -> list[Model]:
     """Inserts unsaved objects of one model in one statement. Objects that already have their
-    primary keys (see `reserve`) are stored with them; else the keys are read back and set,
+    primary keys (see `reserve_column`) are stored with them; else the keys are read back and set,
     unless `keys` is False. Only a statement that reads keys back runs at once inside a
     `batch` block. Raises django.db.IntegrityError as save() would, at the latest when the
     batch or pipeline block ends."""
@@ -153,14 +153,14 @@ class Reserved:
     """Primary keys taken from the tables' sequences: reserved[Model] is a list of them, or
     of Nones where the database gives keys only on insert (SQLite)."""
 
-    def __init__(self, counts: dict[type[Model], int], cursor=None):
+    def __init__(self, counts: dict[type[Model], int], fetch=None):
         self._counts = counts
-        self._cursor = cursor
+        self._fetch = fetch  # returns all the keys, in the order of `counts`
         self._keys: dict | None = None
 
     def __getitem__(self, model: type[Model]) -> list:
         if self._keys is None:
-            keys = iter([pk for *_, pk in self._cursor.fetchall()] if self._cursor else [])
+            keys = iter(self._fetch() if self._fetch else [])
             self._keys = {m: [next(keys, None) for _ in range(n)] for m, n in self._counts.items()}
         return self._keys[model]
 
@@ -170,23 +170,23 @@ def _reserve_sql(models: tuple[type[Model], ...]) -> str:
     # The sequences' names come from the models; only the counts go as parameters, since
     # psycopg turns a list parameter into an array in Python, at a cost.
     quote = connection.ops.quote_name
-    parts = [
+    union = " UNION ALL ".join(
         f"SELECT {n} AS m, g, nextval(pg_get_serial_sequence("  # noqa: S608 - names, not input
         f"'{quote(model._meta.db_table)}', '{model._meta.auto_field.column}'))"
         " FROM generate_series(1, %s) AS g"
         for n, model in enumerate(models)
-    ]
-    return " UNION ALL ".join(parts) + " ORDER BY m, g"
+    )
+    return f"ARRAY(SELECT k FROM ({union}) AS r(m, g, k) ORDER BY m, g)"  # noqa: S608
 
 
-def reserve(counts: dict[type[Model], int]) -> Reserved:
-    """Asks for new primary keys, so many per model, in one statement sent at once. In a
-    pipeline its answer comes with the next statement that is read: it costs no wait."""
+def reserve_column(counts: dict[type[Model], int]) -> tuple[str, list] | None:
+    """Reserves new primary keys, so many per model, as an SQL expression (an array of the
+    keys) with its parameters, to add to a statement sent anyway (seats.lock): it then costs
+    no statement and no wait of its own. Read the value with Reserved(counts, lambda: value).
+    None where there is nothing to reserve, or the database gives keys only on insert."""
     if connection.vendor != "postgresql" or not any(counts.values()):
-        return Reserved(counts)
-    cursor = connection.cursor()
-    cursor.execute(_reserve_sql(tuple(counts)), list(counts.values()))
-    return Reserved(counts, cursor)
+        return None
+    return _reserve_sql(tuple(counts)), list(counts.values())
 
 
 @contextmanager

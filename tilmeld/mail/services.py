@@ -26,7 +26,7 @@ def queue_mail(
 
     `renderer` is the dotted path of a function taking the OutboxMessage and returning an
     EmailMessage; it runs in the worker, in the recipient's language. `pk` is the message's
-    primary key when reserved ahead (core.rows.reserve)."""
+    primary key when reserved ahead (core.rows.reserve_column)."""
     from tilmeld.mail.tasks import send_message
 
     message = OutboxMessage(

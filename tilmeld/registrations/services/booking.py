@@ -151,13 +151,12 @@ def _store(event, counts, booking, people, language, keys, *, by, override) -> l
 def _under_seat_lock(event: Event, keys: dict):
     """The transaction of a registration: reserves `keys` (so many per model), takes the seat
     lock and yields both; the block's writes go together at its end (rows.batch). On PostgreSQL
-    that is four waits for the server: BEGIN; keys, lock and capacity in one pipeline; the
-    writes; COMMIT. The seat lock is held over the last two."""
+    that is four waits for the server: BEGIN; the lock, then the capacity and the keys, in one
+    pipeline; the writes; COMMIT. The seat lock is held over the last two."""
     with transaction.atomic(), rows.pipeline():
-        reserved = rows.reserve(keys)
-        counts = seats.lock(event)  # its answer brings the keys along
+        counts = seats.lock(event, keys=keys)
         with rows.batch():
-            yield reserved, counts
+            yield counts.keys, counts
 
 
 def _mail(participants, keys: list) -> None:

@@ -9,7 +9,7 @@ RENDER = "tilmeld.registrations.mails."
 def to_participant(
     participant: Participant, kind: str, reference: str = "", *, pk=None, **params
 ) -> None:
-    """`pk` is the message's primary key when reserved ahead (core.rows.reserve)."""
+    """`pk` is the message's primary key when reserved ahead (core.rows.reserve_column)."""
     queue_mail(
         RENDER + kind,
         to_email=participant.email,

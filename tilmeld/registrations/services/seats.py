@@ -20,9 +20,10 @@ def _lock_sql() -> str:
     return sql if connection.vendor == "sqlite" else sql + " FOR UPDATE"
 
 
-def _event_sql() -> str:
+def _event_sql(also: str = "") -> str:
     event = connection.ops.quote_name(Event._meta.db_table)
-    return f"SELECT capacity, waiting_list_enabled FROM {event} WHERE id = %s"  # noqa: S608
+    also = f", {also}" if also else ""
+    return f"SELECT capacity, waiting_list_enabled{also} FROM {event} WHERE id = %s"  # noqa: S608
 
 
 @dataclass
@@ -36,29 +37,40 @@ class Seats:
     waiting_sequence: int
     capacity: int | None
     waiting_list_enabled: bool
+    keys: rows.Reserved | None = None
 
 
-def lock(event: Event) -> Seats:
+def lock(event: Event, *, keys: dict | None = None) -> Seats:
     """Call inside a transaction; the lock is held until it ends. Makes the row if need be.
 
     The event's capacity and waiting-list switch are read after the lock is granted, in a
     statement of their own: one statement joining them would keep the event row as it was
     before a wait for the lock, and staff may have changed it meanwhile. Both are sent before
-    either is read, so in a pipeline (core.rows) they cost one wait for the server."""
-    with connection.cursor() as seat, connection.cursor() as capacity:
+    either is read, so in a pipeline (core.rows) they cost one wait for the server. `keys`,
+    so many new primary keys per model, are reserved in the second statement (Seats.keys)."""
+    column = rows.reserve_column(keys or {})
+    also, params = column or ("", [])
+    with connection.cursor() as seat, connection.cursor() as limits:
         seat.execute(_lock_sql(), [event.pk])
-        capacity.execute(_event_sql(), [event.pk])
+        limits.execute(_event_sql(also), [*params, event.pk])
         counts = seat.fetchone()
-        limits = capacity.fetchone()
+        read = limits.fetchone()
         if counts is None:
             # Another process may be creating it: the unique key makes this wait, then find it.
             # No exception to catch (get_or_create's), which a pipeline would raise too late.
             SeatCount.objects.bulk_create([SeatCount(event_id=event.pk)], ignore_conflicts=True)
             seat.execute(_lock_sql(), [event.pk])
             counts = seat.fetchone()
-            capacity.execute(_event_sql(), [event.pk])
-            limits = capacity.fetchone()
-    return Seats(event.pk, *counts, capacity=limits[0], waiting_list_enabled=bool(limits[1]))
+            limits.execute(_event_sql(also), [*params, event.pk])
+            read = limits.fetchone()
+    capacity, waiting_list, *reserved = read
+    return Seats(
+        event.pk,
+        *counts,
+        capacity=capacity,
+        waiting_list_enabled=bool(waiting_list),
+        keys=rows.Reserved(keys or {}, (lambda: reserved[0]) if column else None),
+    )
 
 
 def save(counts: Seats) -> None:
