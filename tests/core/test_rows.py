@@ -23,7 +23,7 @@ def reserve(counts):
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {sql}", params)
         (keys,) = cursor.fetchone()
-    return rows.Reserved(counts, lambda: keys)
+    return rows.Reserved(counts, keys)
 
 
 def _booking(event, email, key=None, **fields):

@@ -153,15 +153,11 @@ class Reserved:
     """Primary keys taken from the tables' sequences: reserved[Model] is a list of them, or
     of Nones where the database gives keys only on insert (SQLite)."""
 
-    def __init__(self, counts: dict[type[Model], int], fetch=None):
-        self._counts = counts
-        self._fetch = fetch  # returns all the keys, in the order of `counts`
-        self._keys: dict | None = None
+    def __init__(self, counts: dict[type[Model], int], keys: list | None = None):
+        found = iter(keys or [])  # in the order of `counts`
+        self._keys = {m: [next(found, None) for _ in range(n)] for m, n in counts.items()}
 
     def __getitem__(self, model: type[Model]) -> list:
-        if self._keys is None:
-            keys = iter(self._fetch() if self._fetch else [])
-            self._keys = {m: [next(keys, None) for _ in range(n)] for m, n in self._counts.items()}
         return self._keys[model]
 
 
@@ -182,7 +178,7 @@ def _reserve_sql(models: tuple[type[Model], ...]) -> str:
 def reserve_column(counts: dict[type[Model], int]) -> tuple[str, list] | None:
     """Reserves new primary keys, so many per model, as an SQL expression (an array of the
     keys) with its parameters, to add to a statement sent anyway (seats.lock): it then costs
-    no statement and no wait of its own. Read the value with Reserved(counts, lambda: value).
+    no statement and no wait of its own. Read the value with Reserved(counts, value).
     None where there is nothing to reserve, or the database gives keys only on insert."""
     if connection.vendor != "postgresql" or not any(counts.values()):
         return None

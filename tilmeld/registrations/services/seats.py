@@ -69,7 +69,7 @@ def lock(event: Event, *, keys: dict | None = None) -> Seats:
         *counts,
         capacity=capacity,
         waiting_list_enabled=bool(waiting_list),
-        keys=rows.Reserved(keys or {}, (lambda: reserved[0]) if column else None),
+        keys=rows.Reserved(keys or {}, reserved[0] if column else None),
     )
 
 
