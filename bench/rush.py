@@ -149,8 +149,9 @@ def cpu_line(used: dict, registrations: int) -> str:
     )
 
 
-def yardstick(args, env, workdir: Path) -> float:
-    """Registrations per second of bench.bare under the same server and load generator."""
+def yardstick(args, env, workdir: Path) -> tuple[float, dict]:
+    """Registrations per second of bench.bare under the same server and load generator, and
+    the CPU they used (cpu.usage)."""
     import psycopg
 
     with psycopg.connect(args.database_url, autocommit=True) as conn:
@@ -162,30 +163,40 @@ def yardstick(args, env, workdir: Path) -> float:
         wait_until_up(server, port, log)
         run(loadgen.warm_up("127.0.0.1", port, bare.PATH, requests=40, concurrency=8))
         print(f"measuring the yardstick at http://127.0.0.1:{port}{bare.PATH} …", flush=True)
+        sampling = database.sampler(args.database_url)
+        sampling.start()
+        before = cpu.Snapshot.take(server.pid)
         results, wall = run(
             loadgen.rush(
                 "127.0.0.1", port, bare.PATH, total=args.requests, concurrency=args.concurrency
             )
         )
+        after = cpu.Snapshot.take(server.pid)
+        sampling.stop()
     finally:
         stop(server)
-    return len(results.acknowledged) / wall
+    used = cpu.usage(before, after, database=sampling.cpu_seconds)
+    return len(results.acknowledged) / wall, used
 
 
-def yardstick_line(rate: float, bare_rate: float | None) -> str:
-    if bare_rate is None:
+def yardstick_line(rate: float, bare: tuple[float, dict] | None) -> str:
+    if bare is None:
         return "  yardstick         (skipped)"
+    bare_rate, used = bare
     return (
         f"  yardstick         a bare Django view with one guarded INSERT: {bare_rate:.0f}/s here"
         f" (the issue: ~{ISSUE_BARE_RATE}/s)\n"
         f"                    the rush reached {rate / bare_rate * 100:.0f}% of it; the target"
         f" asks for {TARGET_RATE / ISSUE_BARE_RATE * 100:.0f}%"
         f" ({TARGET_RATE} of ~{ISSUE_BARE_RATE}/s),"
-        f" i.e. {bare_rate * TARGET_RATE / ISSUE_BARE_RATE:.0f}/s on this machine"
+        f" i.e. {bare_rate * TARGET_RATE / ISSUE_BARE_RATE:.0f}/s on this machine\n"
+        + cpu_line(used, round(bare_rate * used["wall"])).replace(
+            "  CPU/registration", "  its CPU/reg.     "
+        )
     )
 
 
-def report(args, results, wall, outcome, used, statements, backends, bare_rate) -> bool:
+def report(args, results, wall, outcome, used, statements, backends, bare) -> bool:
     """Prints the numbers; True when nothing was oversold or lost and the counts agree."""
     acked = len(results.acknowledged)
     rate = acked / wall
@@ -217,7 +228,7 @@ def report(args, results, wall, outcome, used, statements, backends, bare_rate) 
         f"  oversold          {outcome['oversold']}",
         f"  lost              {len(lost)}" + (f"   e.g. {lost[:3]}" if lost else ""),
         f"  target ≥{TARGET_RATE}/s and POST p99 <{TARGET_P99_MS} ms: {'met' if met else 'MISSED'}",
-        yardstick_line(rate, bare_rate),
+        yardstick_line(rate, bare),
         sep="\n",
     )
     return outcome["oversold"] == 0 and not lost and seats_agree
@@ -254,8 +265,8 @@ def main(argv=None) -> int:
         if tail := log.read_text().strip():
             print("gunicorn said (last lines):\n" + "\n".join(tail.splitlines()[-15:]))
         outcome = database.verify(results.acknowledged, capacity=args.capacity)
-        bare_rate = None if args.no_yardstick else yardstick(args, env, workdir)
-        ok = report(args, results, wall, outcome, used, statements, backends, bare_rate)
+        bare = None if args.no_yardstick else yardstick(args, env, workdir)
+        ok = report(args, results, wall, outcome, used, statements, backends, bare)
         return 0 if ok else 1
     finally:
         stop(server)

@@ -101,3 +101,56 @@ def test_a_failed_write_raises_before_the_actions_once_written_even_in_a_nested_
             rows.once_written(lambda: ran.append(True))
 
     assert ran == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_atomic_commits_its_writes_and_then_runs_the_commit_hooks():
+    event = EventFactory()
+    committed = []
+    with rows.atomic():
+        keys = reserve({Booking: 1})
+        with rows.batch():
+            rows.insert([_booking(event, "a@example.org", keys[Booking][0])])
+        transaction.on_commit(lambda: committed.append(Booking.objects.count()))
+        assert committed == []
+
+    assert committed == [1]
+    assert not connection.in_atomic_block
+    assert Booking.objects.get().booker_email == "a@example.org"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_write_in_atomic_commits_nothing_and_leaves_the_connection_usable():
+    event = EventFactory()
+    token = uuid.uuid4()
+    with pytest.raises(IntegrityError), rows.atomic():
+        keys = reserve({Booking: 2})
+        with rows.batch():
+            rows.insert([_booking(event, "a@example.org", keys[Booking][0], form_token=token)])
+            rows.insert([_booking(event, "b@example.org", keys[Booking][1], form_token=token)])
+
+    assert not Booking.objects.exists()
+    _booking(event, "c@example.org").save()
+    assert Booking.objects.get().booker_email == "c@example.org"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_row_refused_only_at_commit_raises_from_atomic_and_is_not_stored():
+    event = EventFactory()
+    missing = event.pk + 1000  # foreign keys are checked at commit
+    with pytest.raises(IntegrityError), rows.atomic(), rows.batch():
+        rows.insert([Booking(event_id=missing, booker_name="Anne", booker_email="a@example.org")])
+
+    assert not Booking.objects.exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_atomic_inside_a_transaction_leaves_the_commit_to_the_outer_one():
+    event = EventFactory()
+    with pytest.raises(LookupError), transaction.atomic():
+        with rows.atomic(), rows.batch():
+            rows.insert([_booking(event, "a@example.org")])
+        assert Booking.objects.count() == 1
+        raise LookupError  # the outer transaction is rolled back, with the inner block's row
+
+    assert not Booking.objects.exists()

@@ -9,14 +9,15 @@ sends no signals and calls no save(). Works on PostgreSQL and SQLite (RETURNING,
 On PostgreSQL three more tools cut the waits for the server, each of which costs the app and
 the server a wake-up: `reserve_column` takes primary keys from the tables' sequences ahead, so
 rows stored with them need no answer; `batch` joins such writes into few statements; and
-`pipeline` sends statements without waiting for each answer. On SQLite, in-process, they
+`pipeline` sends statements without waiting for each answer (`atomic` adds the COMMIT to
+them). On SQLite, in-process, they
 change nothing but the order in which the writes of a transaction happen."""
 
 import threading
 from contextlib import contextmanager
 from functools import cache
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Model
 
 _held = threading.local()  # the writes of the open batch() block, per thread
@@ -201,6 +202,20 @@ def pipeline():
             yield
         finally:
             _held.pipeline = outer
+
+
+@contextmanager
+def atomic():
+    """transaction.atomic() with its statements in a pipeline. The outermost block sends its
+    COMMIT into the pipeline behind the last writes, so both cost one wait for the server;
+    Django's commit then finds the transaction ended and adds none. A failed write or COMMIT
+    raises at the end of the block, which is rolled back as in transaction.atomic()."""
+    outermost = not connection.in_atomic_block
+    with transaction.atomic(), pipeline():
+        yield
+        if outermost and connection.vendor == "postgresql" and not connection.needs_rollback:
+            # Past Django's cursor: its query log lists the COMMIT of Django's commit already.
+            connection.connection.execute("COMMIT")
 
 
 def _wait() -> None:

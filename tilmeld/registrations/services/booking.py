@@ -5,7 +5,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -151,9 +151,9 @@ def _store(event, counts, booking, people, language, keys, *, by, override) -> l
 def _under_seat_lock(event: Event, keys: dict):
     """The transaction of a registration: reserves `keys` (so many per model), takes the seat
     lock and yields both; the block's writes go together at its end (rows.batch). On PostgreSQL
-    that is four waits for the server: BEGIN; the lock, then the capacity and the keys, in one
-    pipeline; the writes; COMMIT. The seat lock is held over the last two."""
-    with transaction.atomic(), rows.pipeline():
+    that is three waits for the server: BEGIN; the lock, then the capacity and the keys, in one
+    pipeline; the writes with the COMMIT (rows.atomic). The seat lock is held over the last two."""
+    with rows.atomic():
         counts = seats.lock(event, keys=keys)
         with rows.batch():
             yield counts.keys, counts
