@@ -134,14 +134,14 @@ def latency_line(name: str, values: list[float]) -> str:
     return f"  {name:<5} n={len(values):<5} {cuts}  max {top:7.1f}  ms"
 
 
-def cpu_line(used: dict, registrations: int) -> str:
+def cpu_line(used: dict, registrations: int, label: str = "CPU/registration") -> str:
     if not used["machine_busy"] or not registrations:
-        return "  CPU               (no /proc here)"
+        return f"  {label:<17} (no /proc here)"
     per = {k: used[k] / registrations * 1000 for k in ("server", "database", "client", "others")}
     share = used["machine_busy"] / (used["cores"] * used["wall"]) * 100
     ours = per["server"] + per["database"] + per["client"]
     return (
-        f"  CPU/registration  gunicorn {per['server']:.1f} ms · PostgreSQL {per['database']:.1f} ms"
+        f"  {label:<17} gunicorn {per['server']:.1f} ms · PostgreSQL {per['database']:.1f} ms"
         f" · load generator {per['client']:.1f} ms · other programs {per['others']:.1f} ms\n"
         f"                    machine {share:.0f}% busy on {used['cores']:.0f} cores; at"
         f" {ours:.1f} ms a registration, these cores allow at most"
@@ -190,9 +190,7 @@ def yardstick_line(rate: float, bare: tuple[float, dict] | None) -> str:
         f" asks for {TARGET_RATE / ISSUE_BARE_RATE * 100:.0f}%"
         f" ({TARGET_RATE} of ~{ISSUE_BARE_RATE}/s),"
         f" i.e. {bare_rate * TARGET_RATE / ISSUE_BARE_RATE:.0f}/s on this machine\n"
-        + cpu_line(used, round(bare_rate * used["wall"])).replace(
-            "  CPU/registration", "  its CPU/reg.     "
-        )
+        + cpu_line(used, round(bare_rate * used["wall"]), label="its CPU/reg.")
     )
 
 
