@@ -6,12 +6,12 @@ and row count and prepares each value as Django does (pre_save, then get_db_prep
 defaults, auto_now_add, JSON and UUID columns are stored exactly the same. Like bulk_create it
 sends no signals and calls no save(). Works on PostgreSQL and SQLite (RETURNING, 3.35+).
 
-On PostgreSQL three more tools cut the waits for the server, each of which costs the app and
+On PostgreSQL four more tools cut the waits for the server, each of which costs the app and
 the server a wake-up: `reserve_column` takes primary keys from the tables' sequences ahead, so
-rows stored with them need no answer; `batch` joins such writes into few statements; and
-`pipeline` sends statements without waiting for each answer (`atomic` adds the COMMIT to
-them). On SQLite, in-process, they
-change nothing but the order in which the writes of a transaction happen."""
+rows stored with them need no answer; `batch` joins such writes into few statements;
+`pipeline` sends statements without waiting for each answer; and `atomic` sends the COMMIT
+behind them. On SQLite, in-process, they change nothing but the order in which the writes of
+a transaction happen."""
 
 import threading
 from contextlib import contextmanager
