@@ -33,7 +33,8 @@ run: demo
 	@echo "  Tilmeld runs at http://$(HOST):$(PORT)/  (staff: http://$(HOST):$(PORT)/admin/)"
 	@echo "  Mails are printed here on the console."
 	@echo ""
-	@DJANGO_DEBUG=1 $(BIN)/tilmeld db_worker --interval 1 & worker=$$!; \
+	@export TILMELD_SITE_URL="$${TILMELD_SITE_URL:-http://$(HOST):$(PORT)}"; \
+	DJANGO_DEBUG=1 $(BIN)/tilmeld db_worker --interval 1 & worker=$$!; \
 	trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
 	DJANGO_DEBUG=1 $(BIN)/tilmeld runserver $(HOST):$(PORT)
 

@@ -38,6 +38,22 @@ def test_participant_registers_from_the_event_page(page, axe):
     assert (anne.name, anne.answers.get().value) == ("Anne Hansen", ["Vegetar"])
 
 
+def test_enter_in_a_field_registers_rather_than_adding_a_colleague(page, axe):
+    event = _event()
+
+    page.goto(reverse("registrations:register", kwargs={"slug": event.slug}))
+    page.get_by_label("Navn").fill("Anne Hansen")
+    page.get_by_label("Organisation").fill("Vejle Bibliotekerne")
+    page.get_by_label("Jeg har læst privatlivspolitikken").check()
+    page.get_by_label("E-mail").fill("anne@example.org")
+    page.get_by_label("E-mail").press("Enter")
+
+    page.get_by_text("Tak. Tilmeldingen er bekræftet").wait_for()
+    assert page.url.endswith("#main")
+    axe(page)
+    assert Participant.objects.get().email == "anne@example.org"
+
+
 def test_errors_are_shown_next_to_fields_on_a_phone(phone_page, axe):
     event = _event()
     with translation.override("en"):

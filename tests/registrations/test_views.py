@@ -46,7 +46,7 @@ def test_register_redirects_to_booking_and_mails(client, site):
 
     booking = Booking.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == booking.get_manage_url()
+    assert response["Location"] == booking.get_manage_url() + "#main"
     page = client.get(response["Location"]).content.decode()
     assert "Tak. Tilmeldingen er bekræftet" in page
     assert "Anne Hansen" in page
@@ -399,3 +399,24 @@ def test_english_form_shows_translated_choices_and_stores_the_danish_value(clien
     with translation.override("en"):
         assert question.choice_label("Vegetar") == "Vegetarian"
     assert question.choice_label("Vegetar") == "Vegetar"
+
+
+@pytest.mark.parametrize("rows", [1, 2, 5])
+def test_the_form_opens_with_as_many_colleague_rows_as_asked_for(client, site, rows):
+    event = EventFactory(max_booking_size=10)
+
+    page = client.get(register_url(event) + f"?colleagues={rows}").content.decode()
+
+    assert f'name="colleague-TOTAL_FORMS" value="{rows}"' in page
+    assert len(re.findall(r'name="colleague-\d+-name"', page)) == rows
+
+
+def test_colleague_rows_left_empty_are_skipped(client, site):
+    event = EventFactory(max_booking_size=10)
+    client.get(register_url(event) + "?colleagues=2")
+    data = form_data(client, event, **{"colleague-TOTAL_FORMS": "2"})
+
+    response = client.post(register_url(event), data)
+
+    assert response.status_code == 302
+    assert list(Participant.objects.values_list("email", flat=True)) == ["anne@example.org"]

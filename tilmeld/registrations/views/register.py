@@ -59,7 +59,8 @@ def register_view(request, slug):
             if form.is_valid() and colleagues.is_valid():
                 booking, status = _submit(request, event, form, colleagues, kwargs["slots"])
                 if booking is not None:
-                    return redirect(booking.get_manage_url())
+                    # A fragment of its own, or the form's (#error-summary) carries over.
+                    return redirect(booking.get_manage_url() + "#main")
             else:
                 status = 422
     else:
@@ -67,12 +68,9 @@ def register_view(request, slug):
         initial = {"form_token": form_cache.TOKEN_MARK} if shared else None
         form = BookingForm(initial=initial, **kwargs)
         colleagues = formset_class(
-            prefix="colleague",
-            form_kwargs=kwargs,
-            initial=[{}] * rows,
-            error_messages=COLLEAGUE_ERRORS,
+            prefix="colleague", form_kwargs=kwargs, error_messages=COLLEAGUE_ERRORS
         )
-        colleagues.extra = rows
+        colleagues.extra = rows  # empty rows left empty are skipped when the form is sent
     availability = selectors.availability(event, fresh=True)  # only for showing the page
     site = site_settings(request)
     context = {
