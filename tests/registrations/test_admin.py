@@ -94,6 +94,7 @@ def test_admin_pages_load(staff_client, site):
 
     assert [staff_client.get(url).status_code for url in pages] == [200] * len(pages)
     assert "1 / 10" in staff_client.get(pages[4]).content.decode()
+    assert 'rel="icon"' in staff_client.get(pages[0]).content.decode()  # no /favicon.ico 404
 
 
 def test_editing_participant_in_admin_records_history(staff_client, site):
@@ -143,3 +144,44 @@ def test_staff_write_questions_and_their_choices_in_both_languages(staff_client,
 
     for name in ("text_da", "text_en", "choices_da", "choices_en"):
         assert f'name="questions-0-{name}"' in page
+
+
+def test_the_participant_list_shows_each_waiting_place_as_the_participant_sees_it(
+    staff_client, site
+):
+    from tilmeld.registrations.services import changes
+
+    event = EventFactory(capacity=1)
+    [a] = register_people(event, "A")
+    register_people(event, "B")
+    register_people(event, "C")
+    register_people(event, "D")
+    changes.cancel_registration(a)  # B moves up: C and D are now first and second in the queue
+
+    page = staff_client.get(
+        reverse("admin:registrations_participant_changelist") + f"?event__id__exact={event.pk}"
+    ).content.decode()
+
+    assert "Plads i køen" in page
+    rows = {name: page.split(f">{name}<", 1)[1].split("</tr>", 1)[0] for name in "CD"}
+    assert '<td class="field-queue_place">1</td>' in rows["C"]
+    assert '<td class="field-queue_place">2</td>' in rows["D"]
+
+
+def test_the_history_says_when_in_local_time_and_what_in_staff_words(staff_client, site):
+    event = EventFactory()
+    [a] = register_people(event, "A")
+    a.changes.update(at="2026-06-01T06:57:00+00:00")
+    url = reverse("admin:registrations_participant_change", args=[a.pk])
+    staff_client.post(url, {
+        "name": "A", "email": a.email, "organisation": "Odense", "job_title": "Leder",
+        "answers-TOTAL_FORMS": "0", "answers-INITIAL_FORMS": "0",
+        "changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0",
+    })  # fmt: skip
+
+    page = staff_client.get(url).content.decode()
+
+    assert "1. juni 2026, kl. 8.57: Tilmeldt" in page  # summer time in Copenhagen
+    assert "Stilling: – → Leder" in page
+    assert "job_title:" not in page
+    assert "Sprog" in page and ">Dansk<" in page

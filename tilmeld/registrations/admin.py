@@ -1,12 +1,13 @@
 from django import forms
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
-from django.db.models import F
+from django.db.models import Count, F, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
 
@@ -84,11 +85,25 @@ class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 0
     can_delete = False
-    readonly_fields = ["question", "display"]
-    fields = ["question", "display"]
+    readonly_fields = ["question", "answer"]
+    fields = ["question", "answer"]
+
+    @admin.display(description=_("answer"))
+    def answer(self, obj):
+        return obj.display
 
     def has_add_permission(self, request, obj=None):
         return False
+
+
+def _field_name(field: str) -> str:
+    """A history entry's field as staff know it: the participant's field, or a session."""
+    if field.startswith("session"):  # "session", or "session 13.15" in parallel slots
+        return capfirst(_("session")) + field.removeprefix("session")
+    try:
+        return capfirst(Participant._meta.get_field(field).verbose_name)
+    except FieldDoesNotExist:
+        return field
 
 
 class ChangeInline(admin.TabularInline):
@@ -104,7 +119,7 @@ class ChangeInline(admin.TabularInline):
         lines = []
         for field, values in obj.changes.items():
             before, after = (statuses.get(v, v) if field == "status" else v for v in values)
-            lines.append(f"{field}: {before or '–'} → {after or '–'}")
+            lines.append(f"{_field_name(field)}: {before or '–'} → {after or '–'}")
         return "; ".join(lines) or "–"
 
     def has_add_permission(self, request, obj=None):
@@ -119,7 +134,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         "organisation",
         "event",
         "status",
-        "waiting_position",
+        "queue_place",
         "created_at",
     ]
     list_filter = [
@@ -150,6 +165,27 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # staff add through "Register a participant", which applies the rules
+
+    def get_queryset(self, request):
+        # The place in the queue as the participant sees it: the waiting ahead, plus one.
+        ahead = (
+            Participant.objects.filter(
+                event=OuterRef("event"),
+                status=ParticipantStatus.WAITING,
+                waiting_position__lt=OuterRef("waiting_position"),
+            )
+            .order_by()
+            .values("event")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return super().get_queryset(request).annotate(ahead=Subquery(ahead))
+
+    @admin.display(description=_("place in the queue"), ordering="waiting_position")
+    def queue_place(self, obj):
+        if obj.status != ParticipantStatus.WAITING:
+            return "–"
+        return (obj.ahead or 0) + 1
 
     def has_delete_permission(self, request, obj=None):
         return False  # deleting would bypass the seat counters: cancel instead

@@ -8,6 +8,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tilmeld.core import dates
 from tilmeld.events.models import Event, Session
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus, QuestionKind
 
@@ -88,12 +89,16 @@ def _lines(text: str) -> list[str]:
 class Booking(models.Model):
     """One submission of the registration form, by a booker, for one or more participants."""
 
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="bookings")
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="bookings"
+    )
     booker_name = models.CharField(_("booker"), max_length=200)
     booker_email = models.EmailField(_("booker's e-mail"))
     booker_organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     booker_phone = models.CharField(_("phone"), max_length=40, blank=True)
-    language = models.CharField(_("language"), max_length=5, default="da")
+    language = models.CharField(
+        _("language"), max_length=5, default="da", choices=settings.LANGUAGES
+    )
     form_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
@@ -113,16 +118,25 @@ class Booking(models.Model):
 class Participant(models.Model):
     """One person holding (or waiting for) one seat."""
 
-    booking = models.ForeignKey(Booking, on_delete=models.CASCADE, related_name="participants")
-    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="participants")
+    booking = models.ForeignKey(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="participants"
+    )
+    event = models.ForeignKey(
+        Event, verbose_name=_("event"), on_delete=models.PROTECT, related_name="participants"
+    )
     name = models.CharField(_("name"), max_length=200)
     email = models.EmailField(_("e-mail"))
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
-    language = models.CharField(_("language"), max_length=5, default="da")
+    language = models.CharField(
+        _("language"), max_length=5, default="da", choices=settings.LANGUAGES
+    )
     status = models.CharField(_("status"), max_length=12, choices=ParticipantStatus.choices)
-    waiting_position = models.PositiveBigIntegerField(null=True, blank=True, editable=False)
+    # The order of the waiting list, not the place in it (see selectors.waiting_position).
+    waiting_position = models.PositiveBigIntegerField(
+        _("waiting order"), null=True, blank=True, editable=False
+    )
     manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     replaces = models.OneToOneField(
         "self",
@@ -171,7 +185,9 @@ class Participant(models.Model):
 
 class Answer(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="answers")
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="answers")
+    question = models.ForeignKey(
+        Question, verbose_name=_("question"), on_delete=models.CASCADE, related_name="answers"
+    )
     value = models.JSONField(_("answer"))
 
     class Meta:
@@ -216,7 +232,7 @@ class ParticipantChange(models.Model):
         verbose_name_plural = _("history")
 
     def __str__(self):
-        return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()}"
+        return f"{dates.datetime_text(self.at)}: {self.get_action_display()}"
 
 
 class SessionSeats(models.Model):
