@@ -185,3 +185,70 @@ def test_the_history_says_when_in_local_time_and_what_in_staff_words(staff_clien
     assert "Stilling: – → Leder" in page
     assert "job_title:" not in page
     assert "Sprog" in page and ">Dansk<" in page
+
+
+def test_staff_registering_someone_mails_only_that_person_with_their_own_link(staff_client, site):
+    event = EventFactory(capacity=10)
+    data = {"event": event.pk, "name": "Ekstra Gest", "email": "gaest@example.org",
+            "organisation": "Vejle Bibliotekerne", "language": "da"}  # fmt: skip
+
+    staff_client.post(reverse("admin:registrations_participant_register"), data)
+
+    guest = Participant.objects.get(email="gaest@example.org")
+    assert [m.to for m in mail.outbox] == [["Ekstra Gest <gaest@example.org>"]]
+    assert guest.get_manage_url() in mail.outbox[0].body
+    assert guest.booking.booker_email == "gaest@example.org"
+    assert guest.changes.get().by_user.is_staff
+
+
+def test_staff_registering_an_address_already_registered_are_told_so_plainly(staff_client, site):
+    event = EventFactory(capacity=10)
+    [a] = register_people(event, "A")
+    mail.outbox.clear()
+    data = {"event": event.pk, "name": "A igen", "email": a.email, "language": "da"}
+
+    response = staff_client.post(reverse("admin:registrations_participant_register"), data)
+
+    assert response.status_code == 200
+    assert "Adressen er allerede tilmeldt arrangementet." in response.content.decode()
+    assert "har vi sendt linket" not in response.content.decode()
+    assert mail.outbox == []
+    assert Participant.objects.count() == 1
+
+
+def test_staff_registering_answer_the_events_questions_and_choose_its_sessions(staff_client, site):
+    from tests.registrations.test_sessions import three_workshops
+
+    event = EventFactory(capacity=10)
+    workshop_b = three_workshops(event)[1]
+    diet = Question.objects.create(event=event, text_da="Kost", kind="text", required=True)
+    url = reverse("admin:registrations_participant_register")
+    data = {"event": event.pk, "name": "Gitte Manuel", "email": "gitte@example.org",
+            "language": "da"}  # fmt: skip
+
+    first = staff_client.post(url, data).content.decode()  # the event picked in the form
+
+    assert "Kost" in first and "Workshop B" in first
+    assert "Besvar arrangementets spørgsmål" in first
+    assert not Participant.objects.exists()
+
+    answered = {**data, "shown_for": event.pk, f"q{diet.pk}": "Vegetar",
+                "session_0": workshop_b.pk}  # fmt: skip
+    response = staff_client.post(url, answered)
+
+    gitte = Participant.objects.get()
+    assert response.status_code == 302
+    assert gitte.answers.get().value == "Vegetar"
+    assert [c.session for c in gitte.session_choices.all()] == [workshop_b]
+
+
+def test_staff_registering_from_the_events_link_see_its_questions_at_once(staff_client, site):
+    event = EventFactory(capacity=10)
+    Question.objects.create(event=event, text_da="Kost", kind="text")
+
+    page = staff_client.get(
+        reverse("admin:registrations_participant_register") + f"?event={event.pk}"
+    ).content.decode()
+
+    assert "Kost" in page
+    assert f'name="shown_for" value="{event.pk}"' in page

@@ -16,10 +16,11 @@ from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import Event
 from tilmeld.registrations.admin_forms import StaffRegistrationForm
 from tilmeld.registrations.enums import ParticipantStatus
-from tilmeld.registrations.exceptions import RegistrationError
+from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.exports import participants_csv
 from tilmeld.registrations.forms import SubstituteForm
 from tilmeld.registrations.models import Answer, Participant, ParticipantChange, Question
+from tilmeld.registrations.selectors import form_options
 from tilmeld.registrations.services import changes
 from tilmeld.registrations.services.booking import Booker, register
 from tilmeld.registrations.tasks import schedule_reminders
@@ -79,6 +80,11 @@ class EventWithRegistrationsAdmin(EventAdmin):
             self.message_user(
                 request, _("Moved up from the waiting list: %(names)s") % {"names": names}
             )
+
+
+def _chosen_event(request) -> Event | None:
+    raw = request.POST.get("event") or request.GET.get("event") or ""
+    return Event.objects.filter(pk=raw).first() if raw.isdigit() else None
 
 
 class AnswerInline(admin.TabularInline):
@@ -274,23 +280,36 @@ class ParticipantAdmin(admin.ModelAdmin):
     def register_view(self, request):
         if not request.user.has_perm("registrations.change_participant"):
             raise PermissionDenied
+        event = _chosen_event(request)
+        options = form_options(event, staff=True) if event else {}
+        shown = {"shown_for": event.pk if event else None}
         form = StaffRegistrationForm(
-            request.POST or None, initial={"event": request.GET.get("event")}
+            request.POST or None, initial={"event": event, **shown}, **options
         )
-        if request.method == "POST" and form.is_valid():
+        unseen = options and (options["questions"] or options["slots"])
+        if request.method == "POST" and unseen and request.POST.get("shown_for") != str(event.pk):
+            # The event was picked just now: its questions and sessions come first.
+            form = StaffRegistrationForm(initial={**request.POST.dict(), **shown}, **options)
+            self.message_user(
+                request, _("Answer the event's questions and choose sessions, then save.")
+            )
+        elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
+            person = form.person()
             try:
                 booking = register(
                     data["event"],
-                    booker=Booker(
-                        request.user.get_full_name() or request.user.username,
-                        request.user.email or data["email"],
-                    ),
-                    people=[form.person()],
+                    # The participant books for themselves: their mail has the one manage
+                    # link, and no booking summary goes to staff. The history names the staff.
+                    booker=Booker(person.name, person.email, person.organisation, person.phone),
+                    people=[person],
                     language=data["language"],
                     by=request.user,
                     override_capacity=data["override_capacity"],
                 )
+            except AlreadyRegistered:
+                # Said plainly to staff; no reminder is mailed from here.
+                form.add_error("email", _("This address is already registered for the event."))
             except RegistrationError as error:
                 form.add_error(None, error.message)
             else:

@@ -16,4 +16,8 @@ class StaffRegistrationForm(PersonForm):
         label=_("Language of the mails"), choices=[("da", _("Danish")), ("en", _("English"))]
     )
 
+    # The event whose questions and sessions the form showed; when staff pick another event,
+    # the form comes back with that event's questions before anyone is registered.
+    shown_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
     field_order = ["event", "name", "email", "organisation", "job_title", "phone"]
