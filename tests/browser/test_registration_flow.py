@@ -124,3 +124,24 @@ def test_booker_hands_a_colleagues_seat_to_another(page, axe):
     assert (bo.status, cai.status, cai.booking_id) == ("substituted", "confirmed", bo.booking_id)
     page.goto(bo.get_manage_url())
     assert page.get_by_role("heading", name="Linket virker ikke længere").is_visible()
+
+
+def test_cancelling_is_asked_once_more_and_can_be_called_off(page, axe):
+    event = _event(binding_at=timezone.now() + dt.timedelta(days=5))
+    [anne] = register_people(event, "Anne")
+
+    page.goto(anne.get_manage_url())
+    page.get_by_role("button", name="Afmeld min tilmelding").click()
+    page.get_by_text("Vil du afmelde din tilmelding?").wait_for()
+    axe(page)
+    page.get_by_role("link", name="Nej, behold den").click()
+    page.get_by_role("button", name="Afmeld min tilmelding").wait_for()
+    anne.refresh_from_db()
+    assert anne.status == "confirmed"
+
+    page.get_by_role("button", name="Afmeld min tilmelding").click()
+    page.get_by_role("button", name="Ja, afmeld").click()
+
+    page.get_by_text("Din tilmelding er afmeldt.").wait_for()
+    anne.refresh_from_db()
+    assert anne.status == "cancelled"

@@ -194,7 +194,12 @@ def test_manage_link_cancel_before_binding(client, site):
     event = EventFactory(binding_at=timezone.now() + dt.timedelta(days=5))
     [anne] = register_people(event, "Anne")
 
-    response = client.post(anne.get_manage_url(), {"action": "cancel"})
+    asked = client.post(anne.get_manage_url(), {"action": "cancel"})
+    anne.refresh_from_db()
+    assert anne.status == "confirmed"  # asked once more: it cannot be undone
+    assert "Ja, afmeld" in asked.content.decode()
+
+    response = client.post(anne.get_manage_url(), {"action": "cancel", "confirm": "yes"})
 
     anne.refresh_from_db()
     assert response.status_code == 302
@@ -272,7 +277,14 @@ def test_booking_page_cancels_one_participant(client, site):
     event = EventFactory()
     anne, bo = register_people(event, "Anne", "Bo")
 
-    client.post(anne.booking.get_manage_url(), {"action": "cancel", "participant": bo.pk})
+    asked = client.post(anne.booking.get_manage_url(), {"action": "cancel", "participant": bo.pk})
+    bo.refresh_from_db()
+    assert bo.status == "confirmed"  # asked once more: it cannot be undone
+    assert "Vil du afmelde Bos tilmelding?" in asked.content.decode()
+
+    client.post(
+        anne.booking.get_manage_url(), {"action": "cancel", "participant": bo.pk, "confirm": "yes"}
+    )
 
     bo.refresh_from_db()
     assert bo.status == "cancelled"

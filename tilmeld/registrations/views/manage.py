@@ -63,6 +63,7 @@ def manage_participant(request, token):
     edit_form = PersonForm(initial=initial, questions=questions, prefix="edit")
     substitute_form = SubstituteForm(prefix="sub")
     status = 200
+    confirming = False
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -85,9 +86,12 @@ def manage_participant(request, token):
                     return redirect(participant.get_manage_url())
                 status = 422
             elif action == "cancel" and allowed["can_cancel"]:
-                changes.cancel_registration(participant)
-                messages.success(request, _("Your registration has been cancelled."))
-                return redirect(participant.get_manage_url())
+                if request.POST.get("confirm") != "yes":
+                    confirming = True  # cannot be undone: asked once more on the page
+                else:
+                    changes.cancel_registration(participant)
+                    messages.success(request, _("Your registration has been cancelled."))
+                    return redirect(participant.get_manage_url())
             elif action == "substitute" and allowed["can_substitute"]:
                 substitute_form = SubstituteForm(request.POST, prefix="sub")
                 if substitute_form.is_valid():
@@ -118,6 +122,7 @@ def manage_participant(request, token):
         "chosen": list(selectors.chosen_sessions(participant).values()),
         "substitute_form": substitute_form,
         "contact_email": participant.event.contact_email or site_settings(request).contact_email,
+        "confirming_cancel": confirming,
         **_permissions(participant),
     }
     return render(request, "registrations/manage.html", context, status=status)
@@ -137,6 +142,7 @@ def manage_booking(request, token):
     add_formset = formset_class(prefix="add", form_kwargs=kwargs)
     add_formset.extra = 1 if room else 0  # one empty row; more by sending the form again
     status = 200
+    confirming = None
     if request.method == "POST":
         action = request.POST.get("action")
         try:
@@ -146,12 +152,15 @@ def manage_booking(request, token):
                 )
                 if target is None or not _permissions(target)["can_cancel"]:
                     raise RegistrationError(_("That registration cannot be cancelled here."))
-                changes.cancel_registration(target)
-                messages.success(
-                    request,
-                    _("%(name)s's registration has been cancelled.") % {"name": target.name},
-                )
-                return redirect(booking.get_manage_url())
+                if request.POST.get("confirm") != "yes":
+                    confirming = target  # cannot be undone: asked once more on the page
+                else:
+                    changes.cancel_registration(target)
+                    messages.success(
+                        request,
+                        _("%(name)s's registration has been cancelled.") % {"name": target.name},
+                    )
+                    return redirect(booking.get_manage_url())
             if action == "add":
                 add_formset = formset_class(request.POST, prefix="add", form_kwargs=kwargs)
                 if add_formset.is_valid():
@@ -175,6 +184,7 @@ def manage_booking(request, token):
         "can_add": room > 0 and availability.state in ("open", "full"),
         "availability": availability,
         "contact_email": event.contact_email or site_settings(request).contact_email,
+        "confirming_cancel": confirming,
     }
     return render(request, "registrations/booking.html", context, status=status)
 
