@@ -173,6 +173,29 @@ def test_xlsx_export_rows_equal_the_data(staff_client, conference):
     ]
 
 
+def test_xlsx_export_gives_the_registration_time_as_a_time_to_sort_by(staff_client, conference):
+    url, data = export_url(conference, format="xlsx", which="confirmed", columns=["created_at"])
+    content = b"".join(staff_client.get(url, data).streaming_content)
+
+    cell = openpyxl.load_workbook(io.BytesIO(content)).active["A2"]
+
+    assert cell.value == REGISTERED_AT.replace(tzinfo=None)  # the time in Copenhagen
+    assert cell.is_date
+    assert cell.number_format == "yyyy-mm-dd hh:mm"
+
+
+def test_an_english_export_names_the_choices_in_english(staff_client, conference):
+    topics = conference.questions.get(text_da="Emner")
+    topics.text_en, topics.choices_en = "Topics", "Data\nLearning"
+    topics.save()
+
+    with translation.override("en"):
+        rows = download_csv(staff_client, conference, questions=[topics.pk])
+
+    assert rows[0][-1] == "Topics"
+    assert rows[1][-1] == "Data, Learning"
+
+
 def test_export_has_only_the_chosen_columns(staff_client, conference):
     rows = download_csv(staff_client, conference, which="confirmed", columns=["email", "name"])
 

@@ -9,12 +9,14 @@ import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from itertools import islice
 from operator import attrgetter
 
 from django.db.models import Case, F, IntegerField, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import translation
+from django.utils.timezone import is_aware, make_aware
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
@@ -32,6 +34,7 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CHUNK_SIZE = 2000
 SPOOL_BYTES = 1024 * 1024  # a small workbook stays in memory, a big one goes to disk
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+XLSX_TIME = "yyyy-mm-dd hh:mm"  # a time cell: sortable, and read alike in every language
 
 
 def safe_cell(value) -> str:
@@ -86,7 +89,7 @@ class _DateTimes:
         self.days, self.times, self.pattern = {}, {}, None
 
     def __call__(self, value) -> str:
-        value = local(value)
+        value = local(value if is_aware(value) else make_aware(value))
         day = self.days.get(value.date()) or self.days.setdefault(value.date(), date_text(value))
         key = (value.hour, value.minute, value.second)
         time = self.times.get(key) or self.times.setdefault(key, clock(value))
@@ -97,7 +100,6 @@ class _DateTimes:
 def _getters(fields: list[str]) -> list:
     """One function per column, taking a participant; labels are looked up once, here."""
     statuses = {status.value: str(status.label) for status in ParticipantStatus}
-    when = _DateTimes()
     getters = {
         "name": attrgetter("name"),
         "email": attrgetter("email"),
@@ -108,7 +110,8 @@ def _getters(fields: list[str]) -> list:
         "waiting_position": lambda p: (
             p.waiting_rank if p.status == ParticipantStatus.WAITING else None
         ),
-        "created_at": lambda p: when(p.created_at),
+        # The time in Copenhagen, as a time: a spreadsheet sorts it, a CSV writes it out.
+        "created_at": lambda p: local(p.created_at).replace(tzinfo=None),
         "booker": attrgetter("booking.booker_name"),
     }
     chosen = [getters[key] for key in fields]
@@ -117,13 +120,15 @@ def _getters(fields: list[str]) -> list:
     return chosen
 
 
-def answer_text(value) -> str:
-    """Several choices joined, yes/no in words, text as given."""
+def answer_text(value, labels: dict | None = None) -> str:
+    """Several choices joined, yes/no in words, text as given. `labels` name the choices in
+    the reader's language (Question.choice_options)."""
+    labels = labels or {}
     if isinstance(value, list):
-        return ", ".join(str(item) for item in value)
+        return ", ".join(str(labels.get(item, item)) for item in value)
     if isinstance(value, bool):
         return _("Yes") if value else _("No")
-    return "" if value is None else str(value)
+    return "" if value is None else str(labels.get(value, value))
 
 
 @dataclass
@@ -214,11 +219,12 @@ def participant_table(
     elif sessions == SESSIONS_IN_ONE:
         header.append(_("Sessions"))
     question_ids = [q.pk for q in questions]
+    labels = {q.pk: dict(q.choice_options) if q.choice_list else {} for q in questions}
     language = translation.get_language()
 
     def row(p: Participant, chunk: _Chunk) -> list:
         cells = [get(p) for get in getters]
-        cells += [answer_text(chunk.answers.get((p.pk, qid))) for qid in question_ids]
+        cells += [answer_text(chunk.answers.get((p.pk, qid)), labels[qid]) for qid in question_ids]
         chosen = [pk for pk in chunk.sessions.get(p.pk, ()) if pk in titles]
         if sessions == SESSIONS_BY_SLOT:
             per_slot = [[] for _slot in slots]
@@ -244,16 +250,21 @@ def participant_table(
 
 
 def csv_stream(table: ParticipantTable) -> Iterator[bytes]:
-    """UTF-8 with a BOM and semicolons, as Danish Excel opens it; one piece per chunk."""
+    """UTF-8 with a BOM and semicolons, as Danish Excel opens it; one piece per chunk. Times
+    are written as people write them ("10. marts 2025, kl. 9.05")."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
+    when = _DateTimes()
     buffer.write("\ufeff")
     writer.writerow([safe_cell(text) for text in table.header])
     yield buffer.getvalue().encode("utf-8")
     for rows in table.chunks:
         buffer.seek(0)
         buffer.truncate()
-        writer.writerows([safe_cell(value) for value in row] for row in rows)
+        writer.writerows(
+            [safe_cell(when(value) if isinstance(value, datetime) else value) for value in row]
+            for row in rows
+        )
         yield buffer.getvalue().encode("utf-8")
 
 
@@ -263,6 +274,10 @@ def _xlsx_value(value, sheet=None):
     without the apostrophe a CSV needs."""
     if value is None or isinstance(value, int):
         return value
+    if isinstance(value, datetime):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.number_format = XLSX_TIME
+        return cell
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # XML cannot hold these characters
     if text.startswith("=") and sheet is not None:
         cell = WriteOnlyCell(sheet, value=text)

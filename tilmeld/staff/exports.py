@@ -10,7 +10,7 @@ from django.template.response import TemplateResponse
 from django.urls import path
 from django.utils import timezone
 from django.utils.http import content_disposition_header
-from django.utils.translation import get_language, gettext_lazy, pgettext_lazy
+from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
 from tilmeld.events.models import Event
@@ -135,7 +135,9 @@ def export_view(request, event_id: int):
 
 
 def _download(table, event: Event, file_format: str):
-    filename = f"deltagere-{event.slug}.{file_format}"
+    # Translators: the start of an export's file name, lower case without spaces.
+    stem = pgettext("file name", "participants")
+    filename = f"{stem}-{event.slug}.{file_format}"
     if file_format == "csv":
         response = StreamingHttpResponse(
             exports.csv_stream(table), content_type="text/csv; charset=utf-8"
