@@ -432,3 +432,20 @@ def test_colleague_rows_left_empty_are_skipped(client, site):
 
     assert response.status_code == 302
     assert list(Participant.objects.values_list("email", flat=True)) == ["anne@example.org"]
+
+
+def test_the_error_summary_lists_the_errors_in_the_order_of_the_form(client, site):
+    from tests.registrations.test_sessions import three_workshops
+
+    event = EventFactory()
+    three_workshops(event)
+    Question.objects.create(event=event, text_da="Middag", kind="yes_no", required=True)
+    data = form_data(client, event, name="", consent="")
+
+    page = client.post(register_url(event), data).content.decode()
+
+    summary = page.split('id="error-summary"', 1)[1].split("</ul>", 1)[0]
+    links = re.findall(r'<a href="#id_(\w+?)(?:_0)?">', summary)
+    assert links[0] == "name"
+    assert links[-1] == "consent"
+    assert links.index("session_0") < links.index(f"q{Question.objects.get().pk}")

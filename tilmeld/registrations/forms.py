@@ -101,12 +101,13 @@ class PersonForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         self.slots = list(slots)
-        for question in self.questions:
-            self.fields[f"q{question.pk}"] = question_field(question)
+        # In the order the pages show them, which is also the order of the error summary.
         for index, slot in enumerate(self.slots):
             self.fields[f"session_{index}"] = session_field(
                 slot, seats_left or {}, required=not staff
             )
+        for question in self.questions:
+            self.fields[f"q{question.pk}"] = question_field(question)
         for name in ("name", "email", "organisation", "job_title", "phone"):
             self.fields[name].widget.attrs["autocomplete"] = {
                 "name": "name",
@@ -166,6 +167,7 @@ class BookingForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["consent"] = self.fields.pop("consent")  # last, as on the page
         if self.is_bound and not self.data.get(self.add_prefix("attending")):
             for name in self.fields:  # a booker who stays home answers nothing and picks nothing
                 if name.startswith(("q", "session_")):
