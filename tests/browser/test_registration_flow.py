@@ -145,3 +145,18 @@ def test_cancelling_is_asked_once_more_and_can_be_called_off(page, axe):
     page.get_by_text("Din tilmelding er afmeldt.").wait_for()
     anne.refresh_from_db()
     assert anne.status == "cancelled"
+
+
+def test_a_booking_with_long_names_fits_a_phone_without_sideways_scrolling(phone_page, axe):
+    event = _event()
+    chef = Booker("Bente Kristoffersen", "bente.bibliotekschef.kristoffersen@aarhus.example.org")
+    bente, _carl = register_people(
+        event, "Bente Bibliotekschef-Kristoffersen", "Carl Kollega", booker=chef
+    )
+
+    phone_page.goto(bente.booking.get_manage_url())
+    phone_page.get_by_role("heading", name="Din booking").wait_for()
+
+    width = phone_page.viewport_size["width"]
+    assert phone_page.evaluate("document.documentElement.scrollWidth") <= width
+    axe(phone_page)
