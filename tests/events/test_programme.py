@@ -279,6 +279,7 @@ def test_programme_pdf_in_english_has_english_titles(client, site):
 
     text = pdf_text(response.content)
     assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == f'inline; filename="{event.slug}-programme.pdf"'
     assert "23 May 2016, 9:30–16:00" in text
     assert in_order(
         text,

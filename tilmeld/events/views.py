@@ -1,7 +1,7 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext
 
 from tilmeld.core.site import site_settings
 from tilmeld.events import exports, selectors
@@ -94,5 +94,7 @@ def programme_download(request, slug):
         raise Http404
     pdf = cached_programme_pdf(event, language=get_language(), request=request)
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="{event.slug}-program.pdf"'
+    # Translators: the end of the programme PDF's file name, lower case without spaces.
+    name = pgettext("file name", "programme")
+    response["Content-Disposition"] = f'inline; filename="{event.slug}-{name}.pdf"'
     return response
