@@ -56,7 +56,7 @@ def test_test_send_goes_only_to_the_staff_member(client, staff, site):
     post(client, event, action="test")
 
     assert [m.to for m in mail.outbox] == [["Kim <koordinator@example.org>"]]
-    assert mail.outbox[0].subject == "Praktisk info"
+    assert mail.outbox[0].subject == "[Test] Praktisk info"
     assert "Kære Anne" in mail.outbox[0].body
 
 

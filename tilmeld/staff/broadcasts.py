@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import pgettext
 
 from tilmeld.core.site import site_settings
 from tilmeld.events.models import Event
@@ -105,7 +106,9 @@ def render(message):
         event, subject, body = broadcast.event, broadcast.subject, broadcast.body
     else:
         event = Event.objects.get(pk=params["event"])
-        subject, body = params["subject"], params["body"]
+        # Translators: marks a test mail's subject, sent to staff before the real message.
+        subject = pgettext("test mail", "[Test] %(subject)s") % {"subject": params["subject"]}
+        body = params["body"]
     context = context_for(
         event=event, subject=subject, body=body, participant=participant, example=example
     )
