@@ -252,3 +252,20 @@ def test_staff_registering_from_the_events_link_see_its_questions_at_once(staff_
 
     assert "Kost" in page
     assert f'name="shown_for" value="{event.pk}"' in page
+
+
+def test_an_outbox_mail_reads_as_staff_words_without_internal_parameters(staff_client, site):
+    from tilmeld.mail.models import OutboxMessage
+
+    event = EventFactory()
+    register_people(event, "A")
+    message = OutboxMessage.objects.get()
+
+    page = staff_client.get(
+        reverse("admin:mail_outboxmessage_change", args=[message.pk])
+    ).content.decode()
+
+    assert "Mislykkede forsøg" in page
+    assert ">Dansk<" in page
+    assert "tilmeld.registrations.mails" not in page
+    assert '{"participant"' not in page and "{&quot;participant" not in page

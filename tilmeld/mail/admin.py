@@ -12,8 +12,13 @@ class OutboxMessageAdmin(admin.ModelAdmin):
     search_fields = ["to_email", "to_name", "subject", "reference"]
     date_hierarchy = "created_at"
     actions = ["retry"]
-    # params name participants by id only; the rendered text (with manage links) is never stored.
-    readonly_fields = [f.name for f in OutboxMessage._meta.fields]
+    # What staff can read: who, what, when, and what went wrong. The kind of mail and its
+    # parameters (participant ids) are the worker's; the text with its manage links is never stored.
+    fields = [
+        "created_at", "to_name", "to_email", "language", "subject",
+        "status", "sent_at", "attempts", "next_attempt_at", "last_error",
+    ]  # fmt: skip
+    readonly_fields = fields
 
     def has_add_permission(self, request):
         return False

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -15,14 +16,16 @@ class OutboxMessage(models.Model):
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     to_email = models.EmailField(_("recipient"))
     to_name = models.CharField(_("recipient name"), max_length=200, blank=True)
-    language = models.CharField(_("language"), max_length=5, default="da")
+    language = models.CharField(
+        _("language"), max_length=5, default="da", choices=settings.LANGUAGES
+    )
     renderer = models.CharField(_("kind"), max_length=200)
     params = models.JSONField(_("parameters"), default=dict, blank=True)
     reference = models.CharField(_("reference"), max_length=100, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=10, choices=MessageStatus.choices, default=MessageStatus.QUEUED
     )
-    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    attempts = models.PositiveSmallIntegerField(_("failed attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
