@@ -6,3 +6,10 @@ class CoreConfig(AppConfig):
     name = "tilmeld.core"
     label = "core"
     verbose_name = _("Site")
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from tilmeld.core import sqlite_like
+
+        connection_created.connect(sqlite_like.install, dispatch_uid="tilmeld-sqlite-like")
