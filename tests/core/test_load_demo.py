@@ -136,3 +136,12 @@ def test_demo_past_conference_has_arrivals_no_shows_and_a_message(demo):
     assert CheckIn.objects.filter(participant__event=event).count() == 20
     assert len(list(no_shows(event))) == 4
     assert Broadcast.objects.get(event=event).subject == "Praktisk information før konferencen"
+
+
+def test_the_demo_programme_reads_in_english_on_the_english_site(client, demo):
+    page = content(client.get(url("events:detail", "en", slug=UPCOMING)))
+
+    assert "Head of libraries" in page
+    assert "Runs one of the country&#x27;s largest public libraries" in page
+    assert "Auditorium" in page
+    assert "Bibliotekschef, Vejle" not in page

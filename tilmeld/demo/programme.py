@@ -6,27 +6,36 @@ from django.utils import timezone
 
 from tilmeld.events.models import Event, Session, Speaker
 
+# (name, job title da/en, organisation, bio da/en)
 SPEAKERS = [
-    ("Mette Lund", "Bibliotekschef", "Vejle Bibliotekerne", "Leder et af landets største folkebiblioteker og har skrevet om samskabelse."),
-    ("Jonas Bak", "Forsker", "Københavns Universitet", "Forsker i offentlig innovation og netværksstyring."),
-    ("Sara Holm", "Kulturdirektør", "Aarhus Kommune", "Har stået for kommunens nye kulturstrategi."),
-    ("Peter Vinther", "Formand", "Danmarks Biblioteksforening", "Politiker og formand for foreningen."),
+    ("Mette Lund", "Bibliotekschef", "Head of libraries", "Vejle Bibliotekerne",
+     "Leder et af landets største folkebiblioteker og har skrevet om samskabelse.",
+     "Runs one of the country's largest public libraries and has written on co-creation."),
+    ("Jonas Bak", "Forsker", "Researcher", "Københavns Universitet",
+     "Forsker i offentlig innovation og netværksstyring.",
+     "Researches public sector innovation and network governance."),
+    ("Sara Holm", "Kulturdirektør", "Director of culture", "Aarhus Kommune",
+     "Har stået for kommunens nye kulturstrategi.",
+     "Led the municipality's new culture strategy."),
+    ("Peter Vinther", "Formand", "Chair", "Danmarks Biblioteksforening",
+     "Politiker og formand for foreningen.",
+     "Politician and chair of the association."),
 ]  # fmt: skip
 
 # (start, end, title_da, title_en, kind, room, speaker indexes, seats)
 SESSIONS = [
     ("9.30", "10.00", "Ankomst og morgenmad", "Arrival and breakfast", "meal", "Foyer", [], None),
-    ("10.00", "10.15", "Velkomst", "Welcome", "talk", "Store sal", [3], None),
-    ("10.15", "11.00", "Biblioteket som strategisk partner", "The library as a strategic partner", "talk", "Store sal", [0], None),
-    ("11.00", "11.45", "Hvad ved vi om samskabelse?", "What do we know about co-creation?", "talk", "Store sal", [1], None),
-    ("11.45", "12.30", "Paneldebat: Kultur på tværs af forvaltninger", "Panel: Culture across departments", "panel", "Store sal", [0, 2, 3], None),
+    ("10.00", "10.15", "Velkomst", "Welcome", "talk", "Auditorium", [3], None),
+    ("10.15", "11.00", "Biblioteket som strategisk partner", "The library as a strategic partner", "talk", "Auditorium", [0], None),
+    ("11.00", "11.45", "Hvad ved vi om samskabelse?", "What do we know about co-creation?", "talk", "Auditorium", [1], None),
+    ("11.45", "12.30", "Paneldebat: Kultur på tværs af forvaltninger", "Panel: Culture across departments", "panel", "Auditorium", [0, 2, 3], None),
     ("12.30", "13.15", "Frokost", "Lunch", "meal", "Foyer", [], None),
-    ("13.15", "14.45", "Workshop: Læsning og fællesskab", "Workshop: Reading and community", "workshop", "Lokale 1", [0], 40),
-    ("13.15", "14.45", "Workshop: Borgerinddragelse", "Workshop: Citizen involvement", "workshop", "Lokale 2", [2], 40),
-    ("13.15", "14.45", "Workshop: Digitale tilbud", "Workshop: Digital services", "workshop", "Lokale 3", [1], 40),
+    ("13.15", "14.45", "Workshop: Læsning og fællesskab", "Workshop: Reading and community", "workshop", "Studio 1", [0], 40),
+    ("13.15", "14.45", "Workshop: Borgerinddragelse", "Workshop: Citizen involvement", "workshop", "Studio 2", [2], 40),
+    ("13.15", "14.45", "Workshop: Digitale tilbud", "Workshop: Digital services", "workshop", "Studio 3", [1], 40),
     ("14.45", "15.00", "Kaffepause", "Coffee break", "break", "Foyer", [], None),
-    ("15.00", "15.45", "Opsamling og perspektiv", "Summing up", "talk", "Store sal", [2], None),
-    ("15.45", "16.00", "Tak for i dag", "Closing", "talk", "Store sal", [3], None),
+    ("15.00", "15.45", "Opsamling og perspektiv", "Summing up", "talk", "Auditorium", [2], None),
+    ("15.45", "16.00", "Tak for i dag", "Closing", "talk", "Auditorium", [3], None),
 ]  # fmt: skip
 
 
@@ -53,10 +62,16 @@ def add_programme(event: Event) -> None:
         _follow_event_date(event)
         return
     speakers = []
-    for name, title, organisation, bio in SPEAKERS:
+    for name, title_da, title_en, organisation, bio_da, bio_en in SPEAKERS:
         speaker, _ = Speaker.objects.get_or_create(
             name=name,
-            defaults={"job_title_da": title, "organisation": organisation, "bio_da": bio},
+            defaults={
+                "job_title_da": title_da,
+                "job_title_en": title_en,
+                "organisation": organisation,
+                "bio_da": bio_da,
+                "bio_en": bio_en,
+            },
         )
         speakers.append(speaker)
     for start, end, title_da, title_en, kind, room, who, seats in SESSIONS:
