@@ -269,3 +269,18 @@ def test_an_outbox_mail_reads_as_staff_words_without_internal_parameters(staff_c
     assert ">Dansk<" in page
     assert "tilmeld.registrations.mails" not in page
     assert '{"participant"' not in page and "{&quot;participant" not in page
+
+
+def test_the_background_tasks_read_in_danish_in_the_admin(staff_client, site):
+    from django.contrib.auth.models import User
+
+    User.objects.filter(is_staff=True).update(is_superuser=True)
+
+    index = staff_client.get(reverse("admin:index")).content.decode()
+    tasks = staff_client.get(
+        reverse("admin:django_tasks_database_dbtaskresult_changelist")
+    ).content.decode()
+
+    assert "Baggrundsopgaver" in index and "Tasks Database Backend" not in index
+    assert "Opgaver" in index and "Task Results" not in index
+    assert "Task Result" not in tasks
