@@ -26,7 +26,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
-    "tilmeld.core.apps.BackgroundTasksConfig",  # django_tasks_db, named for staff
+    "tilmeld.core.tasks_app.BackgroundTasksConfig",  # django_tasks_db, named for staff
     "tilmeld.core",
     "tilmeld.news",
     "tilmeld.events",

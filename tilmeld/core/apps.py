@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
-from django_tasks_db.apps import TasksAppConfig
 
 
 class CoreConfig(AppConfig):
@@ -15,8 +14,3 @@ class CoreConfig(AppConfig):
 
         connection_created.connect(sqlite_like.install, dispatch_uid="tilmeld-sqlite-like")
 
-
-class BackgroundTasksConfig(TasksAppConfig):
-    """django-tasks-db under a name staff understand (its texts: core/library_strings.py)."""
-
-    verbose_name = _("Background tasks")
