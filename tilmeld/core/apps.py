@@ -13,4 +13,3 @@ class CoreConfig(AppConfig):
         from tilmeld.core import sqlite_like
 
         connection_created.connect(sqlite_like.install, dispatch_uid="tilmeld-sqlite-like")
-
