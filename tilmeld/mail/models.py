@@ -38,4 +38,4 @@ class OutboxMessage(models.Model):
         verbose_name_plural = _("e-mails (outbox)")
 
     def __str__(self):
-        return f"{self.to_email}: {self.subject or self.renderer}"
+        return f"{self.to_email}: {self.subject or self.get_status_display()}"  # written on sending
