@@ -110,3 +110,15 @@ def test_staff_without_permission_cannot_write_to_participants(client, site):
 
     assert response.status_code == 403
     assert Broadcast.objects.count() == 0
+
+
+def test_the_preview_shows_hostile_names_and_text_as_text(client, staff, site):
+    event = EventFactory()
+    register_people(event, "<script>alert(1)</script> Gæst")
+
+    page = post(client, event, action="preview").content.decode()
+
+    preview = page.split('class="mail-preview">', 1)[1].split("</pre>", 1)[0]
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; Gæst" in preview
+    assert "Husk madpakke &lt;b&gt;!&lt;/b&gt;" in preview
+    assert "<script>" not in page and "<b>!</b>" not in page
