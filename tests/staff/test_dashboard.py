@@ -49,7 +49,27 @@ def test_dashboard_shows_counts_organisations_and_answers(client, site):
         "2 / 2 bekræftede ud af kapaciteten 0 på venteliste 1 afmeldinger 1 overdragelser "
         "0 tjekket ind" in page
     )
-    assert "Organisationer med flest deltagere Vejle 2 Kost 1 svar Vegetar 1 Glutenfri 0" in page
+    assert (
+        "Organisationer med flest deltagere Vejle 2 Kost 1 svar fra bekræftede deltagere "
+        "Vegetar 1 Glutenfri 0" in page
+    )
+
+
+def test_answer_totals_count_the_confirmed_not_the_waiting_list(client, site):
+    client.force_login(StaffFactory())
+    event = EventFactory(capacity=1)
+    dinner = Question.objects.create(event=event, text_da="Middag", kind="yes_no")
+    for name in ("Anne", "Bo", "Cai"):  # Bo and Cai wait
+        register(
+            event,
+            booker=Booker(name, f"{name.lower()}@example.org"),
+            people=[Person(name, f"{name.lower()}@example.org", answers={dinner.pk: True})],
+            language="da",
+        )
+
+    page = text(client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk})))
+
+    assert "Middag 1 svar fra bekræftede deltagere Ja 1" in page
 
 
 def test_chart_has_a_bar_per_day_since_opening(client, site):

@@ -9,7 +9,12 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from tilmeld.events.models import Event
-from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, QuestionKind
+from tilmeld.registrations.enums import (
+    ACTIVE_STATUSES,
+    ChangeAction,
+    ParticipantStatus,
+    QuestionKind,
+)
 from tilmeld.registrations.models import Answer, Participant, ParticipantChange, Question
 from tilmeld.registrations.selectors import session_seats_left
 from tilmeld.registrations.services.sessions import choice_slots
@@ -61,10 +66,11 @@ def top_organisations(event: Event, limit: int = 10) -> list[tuple[str, int]]:
 
 
 def answer_summaries(event: Event) -> list[tuple[Question, list[tuple[str, int]], int]]:
-    """Per question: (question, [(answer, count)], how many answered), active participants only."""
+    """Per question: (question, [(answer, count)], how many answered), from the confirmed
+    participants: what the kitchen and the hosts plan for, not the waiting list."""
     questions = list(Question.objects.filter(event=event))
     answers = Answer.objects.filter(
-        question__event=event, participant__status__in=ACTIVE_STATUSES
+        question__event=event, participant__status=ParticipantStatus.CONFIRMED
     ).values_list("question_id", "value")
     counters: dict[int, Counter] = {q.pk: Counter() for q in questions}
     answered: Counter = Counter()
