@@ -284,3 +284,18 @@ def test_the_background_tasks_read_in_danish_in_the_admin(staff_client, site):
     assert "Baggrundsopgaver" in index and "Tasks Database Backend" not in index
     assert "Opgaver" in index and "Task Results" not in index
     assert "Task Result" not in tasks
+
+
+def test_moving_up_out_of_turn_beyond_capacity_says_so(staff_client, site):
+    event = EventFactory(capacity=1)
+    _a, _b, c = register_people(event, "A", "B", "C")  # B first in the queue, then C
+    url = reverse("admin:registrations_participant_changelist")
+
+    response = staff_client.post(
+        url, {"action": "promote_selected", "_selected_action": [c.pk]}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "1 rykket op." in page
+    assert "Sprunget over i køen: B." in page
+    assert "2 bekræftede til 1 pladser." in page

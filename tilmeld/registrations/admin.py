@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.messages import WARNING
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Count, F, OuterRef, Subquery
@@ -254,12 +255,40 @@ class ParticipantAdmin(admin.ModelAdmin):
         description=_("Move the selected up from the waiting list"), permissions=["change"]
     )
     def promote_selected(self, request, queryset):
+        """An explicit override: it may pass over people ahead in the queue and fill beyond
+        the capacity, and says so when it did."""
+        chosen = list(queryset.filter(status=ParticipantStatus.WAITING).select_related("event"))
+        ids = [p.pk for p in chosen]
+        passed_over = {
+            name: None
+            for p in chosen
+            for name in Participant.objects.filter(
+                event=p.event_id,
+                status=ParticipantStatus.WAITING,
+                waiting_position__lt=p.waiting_position,
+            )
+            .exclude(pk__in=ids)
+            .order_by("waiting_position")
+            .values_list("name", flat=True)
+        }
         self._run(
             request,
             queryset,
             lambda p: changes.promote_participant(p, by=request.user),
             _("%(count)d moved up."),
         )
+        if passed_over:
+            names = ", ".join(passed_over)
+            self.message_user(
+                request, _("Passed over in the queue: %(names)s.") % {"names": names}, WARNING
+            )
+        for event in {p.event for p in chosen}:
+            confirmed = event.participants.filter(status=ParticipantStatus.CONFIRMED).count()
+            if event.capacity and confirmed > event.capacity:
+                numbers = {"confirmed": confirmed, "capacity": event.capacity}
+                self.message_user(
+                    request, _("%(confirmed)d confirmed for %(capacity)d seats.") % numbers, WARNING
+                )
 
     @admin.action(description=_("Send the confirmation again"), permissions=["change"])
     def resend_selected(self, request, queryset):
