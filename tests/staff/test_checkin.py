@@ -256,7 +256,7 @@ def test_search_finds_name_or_organisation_with_status(staff_client, site):
     response = staff_client.get(url, {"q": "vejl"})
 
     page = text(response)
-    assert "2 resultater for “vejl”" in page
+    assert "2 resultater for »vejl«" in page
     assert "Anne Hansen Vejle Bibliotekerne Tjek ind" in page
     assert "Søren Vejlby Aarhus Venteliste: kan ikke tjekkes ind" in page
     assert "Bo Berg" not in page
@@ -272,7 +272,7 @@ def test_search_with_several_words_needs_each_word(staff_client, site):
 
     page = text(staff_client.get(url, {"q": "anne vejle"}))
 
-    assert "1 resultat for “anne vejle”" in page
+    assert "1 resultat for »anne vejle«" in page
     assert "Anne Bo" not in page
 
 

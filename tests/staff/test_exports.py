@@ -481,8 +481,9 @@ def test_door_list_in_english(staff_client, site):
     event = EventFactory()
     register_door(event, ["Anne Zacho"])
 
-    [page], _disposition = door_list_text(staff_client, event, language="en")
+    [page], disposition = door_list_text(staff_client, event, language="en")
 
+    assert disposition == f'inline; filename="door-list-{event.slug}.pdf"'
     assert "# Name Organisation Signature" in page
     assert "1 confirmed participant · printed " in page
     assert "Page 1 of 1" in page

@@ -194,9 +194,9 @@ def door_list_view(request, event_id: int):
     event = event_or_404(event_id)
     pdf = door_list_pdf(event, exports.door_list(event), language=get_language())
     response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(
-        False, f"dørliste-{event.slug}.pdf"
-    )
+    # Translators: the start of the door list's file name, lower case without spaces.
+    stem = pgettext("file name", "door-list")
+    response["Content-Disposition"] = content_disposition_header(False, f"{stem}-{event.slug}.pdf")
     return response
 
 
