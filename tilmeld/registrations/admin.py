@@ -320,7 +320,9 @@ class ParticipantAdmin(admin.ModelAdmin):
             # The event was picked just now: its questions and sessions come first.
             form = StaffRegistrationForm(initial={**request.POST.dict(), **shown}, **options)
             self.message_user(
-                request, _("Answer the event's questions and choose sessions, then save.")
+                request,
+                _("Answer the event's questions and choose sessions, then register."),
+                messages.INFO,
             )
         elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
@@ -357,6 +359,8 @@ class ParticipantAdmin(admin.ModelAdmin):
             "form": form,
             "title": _("Register a participant"),
             "opts": self.model._meta,
+            # Until an event is picked, the form may still ask that event's questions.
+            "submit_label": _("Register") if event else _("Continue"),
         }
         return TemplateResponse(request, "admin/registrations/staff_form.html", context)
 
