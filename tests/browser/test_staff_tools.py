@@ -86,7 +86,7 @@ def test_staff_register_beyond_capacity_hand_over_and_move_up(page, axe):
     page.get_by_label("Navn:").fill("Dorte Dahl")
     page.get_by_label("E-mail:").fill("dorte@example.org")
     page.get_by_label("Giv en plads, selv om arrangementet er fuldt").check()
-    page.get_by_role("button", name="Gem").click()
+    page.get_by_role("button", name="Tilmeld").click()
 
     page.get_by_text("Dorte Dahl er tilmeldt: Bekræftet.").wait_for()
     axe(page)

@@ -359,8 +359,7 @@ class ParticipantAdmin(admin.ModelAdmin):
             "form": form,
             "title": _("Register a participant"),
             "opts": self.model._meta,
-            # Until an event is picked, the form may still ask that event's questions.
-            "submit_label": _("Register") if event else _("Continue"),
+            "submit_label": _("Register"),
         }
         return TemplateResponse(request, "admin/registrations/staff_form.html", context)
 
