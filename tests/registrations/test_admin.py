@@ -106,6 +106,7 @@ def test_editing_participant_in_admin_records_history(staff_client, site):
         "name": "A Andersen", "email": a.email, "organisation": "Odense",
         "answers-TOTAL_FORMS": "0", "answers-INITIAL_FORMS": "0",
         "changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0",
+        "session_choices-TOTAL_FORMS": "0", "session_choices-INITIAL_FORMS": "0",
     })  # fmt: skip
 
     change = a.changes.last()
@@ -177,6 +178,7 @@ def test_the_history_says_when_in_local_time_and_what_in_staff_words(staff_clien
         "name": "A", "email": a.email, "organisation": "Odense", "job_title": "Leder",
         "answers-TOTAL_FORMS": "0", "answers-INITIAL_FORMS": "0",
         "changes-TOTAL_FORMS": "0", "changes-INITIAL_FORMS": "0",
+        "session_choices-TOTAL_FORMS": "0", "session_choices-INITIAL_FORMS": "0",
     })  # fmt: skip
 
     page = staff_client.get(url).content.decode()
@@ -299,3 +301,23 @@ def test_moving_up_out_of_turn_beyond_capacity_says_so(staff_client, site):
     assert "1 rykket op." in page
     assert "Sprunget over i køen: B." in page
     assert "2 bekræftede til 1 pladser." in page
+
+
+def test_staff_see_and_change_a_participants_sessions(staff_client, site):
+    from tests.registrations.test_sessions import book, three_workshops
+
+    event = EventFactory(capacity=10)
+    workshop_a, workshop_b, _c = three_workshops(event)
+    anne = book(event, "Anne", workshop_a)
+    change_page = reverse("admin:registrations_participant_change", args=[anne.pk])
+    sessions_page = reverse("admin:registrations_participant_sessions", args=[anne.pk])
+
+    before = staff_client.get(change_page).content.decode()
+    assert "Workshop A" in before and f'href="{sessions_page}"' in before
+
+    response = staff_client.post(sessions_page, {"session_0": workshop_b.pk})
+
+    assert response.status_code == 302
+    assert [c.session for c in anne.session_choices.all()] == [workshop_b]
+    assert anne.changes.last().by_user.is_staff
+    assert "Workshop B" in staff_client.get(change_page).content.decode()

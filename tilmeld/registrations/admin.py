@@ -19,11 +19,18 @@ from tilmeld.registrations.admin_forms import StaffRegistrationForm
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.exports import participants_csv
-from tilmeld.registrations.forms import SubstituteForm
-from tilmeld.registrations.models import Answer, Participant, ParticipantChange, Question
-from tilmeld.registrations.selectors import form_options
+from tilmeld.registrations.forms import SessionChangeForm, SubstituteForm
+from tilmeld.registrations.models import (
+    Answer,
+    Participant,
+    ParticipantChange,
+    Question,
+    SessionChoice,
+)
+from tilmeld.registrations.selectors import chosen_sessions, form_options
 from tilmeld.registrations.services import changes
 from tilmeld.registrations.services.booking import Booker, register
+from tilmeld.registrations.services.sessions import choice_slots
 from tilmeld.registrations.tasks import schedule_reminders
 
 
@@ -103,6 +110,21 @@ class AnswerInline(admin.TabularInline):
         return False
 
 
+class SessionChoiceInline(admin.TabularInline):
+    model = SessionChoice
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["session", "seat"]
+    verbose_name_plural = _("sessions")
+
+    @admin.display(description=_("seat"), boolean=True)
+    def seat(self, obj):
+        return obj.holds_seat
+
+    def has_add_permission(self, request, obj=None):
+        return False  # changed through "Change sessions", which keeps the seat counts
+
+
 def _field_name(field: str) -> str:
     """A history entry's field as staff know it: the participant's field, or a session."""
     if field.startswith("session"):  # "session", or "session 13.15" in parallel slots
@@ -166,7 +188,7 @@ class ParticipantAdmin(admin.ModelAdmin):
         "manage_link",
     ]
     readonly_fields = ["event", "booking", "status", "replaces", "language", "manage_link"]
-    inlines = [AnswerInline, ChangeInline]
+    inlines = [SessionChoiceInline, AnswerInline, ChangeInline]
     actions = ["cancel_selected", "promote_selected", "resend_selected", "export_csv"]
     date_hierarchy = "created_at"
 
@@ -227,6 +249,11 @@ class ParticipantAdmin(admin.ModelAdmin):
                 "<int:pk>/substitute/",
                 self.admin_site.admin_view(self.substitute_view),
                 name="registrations_participant_substitute",
+            ),
+            path(
+                "<int:pk>/sessions/",
+                self.admin_site.admin_view(self.sessions_view),
+                name="registrations_participant_sessions",
             ),
             *super().get_urls(),
         ]
@@ -390,6 +417,41 @@ class ParticipantAdmin(admin.ModelAdmin):
         }
         return TemplateResponse(request, "admin/registrations/staff_form.html", context)
 
+    def sessions_view(self, request, pk):
+        """Staff choose a participant's sessions as the participant would on the manage page:
+        one per parallel slot, within the seats left (their own seat counts as free)."""
+        if not request.user.has_perm("registrations.change_participant"):
+            raise PermissionDenied
+        participant = get_object_or_404(Participant.objects.select_related("event"), pk=pk)
+        options = form_options(participant.event, staff=True)
+        chosen = chosen_sessions(participant)
+        form = SessionChangeForm(
+            request.POST or None,
+            slots=options["slots"],
+            seats_left=options["seats_left"],
+            current=list(chosen),
+            held=[pk for pk, choice in chosen.items() if choice.holds_seat],
+        )
+        back = reverse("admin:registrations_participant_change", args=[participant.pk])
+        if not options["slots"] or not participant.is_active:
+            return redirect(back)
+        if request.method == "POST" and form.is_valid():
+            try:
+                changes.change_sessions(participant, form.chosen(), by=request.user)
+            except RegistrationError as error:
+                form.add_error(None, error.message)
+            else:
+                self.message_user(request, _("The sessions have been saved."))
+                return redirect(back)
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "title": _("Sessions for %(name)s") % {"name": participant.name},
+            "opts": self.model._meta,
+            "participant": participant,
+        }
+        return TemplateResponse(request, "admin/registrations/staff_form.html", context)
+
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.status in (
             ParticipantStatus.CONFIRMED,
@@ -398,6 +460,10 @@ class ParticipantAdmin(admin.ModelAdmin):
             context["substitute_url"] = reverse(
                 "admin:registrations_participant_substitute", args=[obj.pk]
             )
+            if choice_slots(obj.event):
+                context["sessions_url"] = reverse(
+                    "admin:registrations_participant_sessions", args=[obj.pk]
+                )
         return super().render_change_form(request, context, *args, obj=obj, **kwargs)
 
     def changelist_view(self, request, extra_context=None):
