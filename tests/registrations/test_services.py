@@ -52,6 +52,8 @@ def test_overflow_goes_to_waiting_list_in_order(site):
     counts = SeatCount.objects.get(pk=event.pk)
     assert (counts.confirmed, counts.waiting) == (2, 2)
     assert "nummer 2 i køen" in mail.outbox[-1].body
+    assert "overdrag din plads i køen til en kollega" in mail.outbox[-1].body  # no seat yet
+    assert "overdrag din plads i køen" not in mail.outbox[0].body  # A has a seat
 
 
 def test_full_without_waiting_list_is_refused_and_nothing_stored(site):
