@@ -383,6 +383,17 @@ def test_manage_link_changes_the_session(client, site):
     assert anne.changes.last().changes == {"session": ["Workshop A", "Workshop B"]}
 
 
+def test_manage_page_calls_the_participants_own_seat_theirs_not_free(client, site):
+    event = EventFactory(capacity=10)
+    a, _b, _c = three_workshops(event, capacity=1)
+    anne = book(event, "Anne", a)  # the last seat of A
+
+    page = client.get(anne.get_manage_url()).content.decode()
+
+    assert "Workshop A · Lokale 1 – din plads" in page
+    assert "Workshop A · Lokale 1 – 1 ledig plads" not in page
+
+
 def test_manage_link_change_into_a_full_session_is_refused(client, site):
     event = EventFactory(capacity=10)
     a, b, _c = three_workshops(event, capacity=1)

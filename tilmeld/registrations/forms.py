@@ -30,12 +30,17 @@ class SessionRadio(forms.RadioSelect):
         return option
 
 
-def session_field(slot, seats_left: dict[int, int], *, required: bool) -> forms.ChoiceField:
+def session_field(
+    slot, seats_left: dict[int, int], *, required: bool, held=()
+) -> forms.ChoiceField:
+    """`held`: sessions where the participant has a seat, said as such."""
     choices, full = [], []
     for session in slot:
         left = seats_left.get(session.pk, session.capacity)
         where = f" · {session.room}" if session.room else ""
-        if left <= 0:
+        if session.pk in held:
+            state = _("your seat")
+        elif left <= 0:
             full.append(session.pk)
             state = pgettext("session", "full")
         else:
@@ -227,7 +232,7 @@ class SessionChangeForm(forms.Form):
         for pk in held:  # a wish on the waiting list holds no seat
             left[pk] = left.get(pk, 0) + 1
         for index, slot in enumerate(self.slots):
-            self.fields[f"session_{index}"] = session_field(slot, left, required=True)
+            self.fields[f"session_{index}"] = session_field(slot, left, required=True, held=held)
             chosen = [str(s.pk) for s in slot if s.pk in current]
             if chosen:
                 self.initial[f"session_{index}"] = chosen[0]
