@@ -157,3 +157,18 @@ def test_a_registration_waits_for_the_database_three_times(client, site):
     assert anne.status == "confirmed"
     assert ParticipantChange.objects.filter(participant=anne).count() == 1
     assert OutboxMessage.objects.filter(params__participant=anne.pk).count() == 1
+
+
+def test_a_session_filled_meanwhile_shows_as_full_when_the_form_comes_back(client, site):
+    from tests.registrations.test_sessions import book, three_workshops
+
+    event = EventFactory(capacity=10)
+    workshop_a, _b, _c = three_workshops(event, capacity=1)
+    data = form_data(client, event, session_0=str(workshop_a.pk))  # the form read 1 seat left
+    book(event, "Bo", workshop_a)  # the last seat goes meanwhile
+
+    page = client.post(register_url(event), data).content.decode()
+
+    assert "»Workshop A« er fuldt." in page
+    assert "Workshop A · Lokale 1 – fuldt" in page
+    assert "Workshop A · Lokale 1 – 1 ledig plads" not in page

@@ -131,6 +131,15 @@ class PersonForm(forms.Form):
     def session_fields(self):
         return [self[f"session_{i}"] for i in range(len(self.slots))]
 
+    def show_seats(self, seats_left: dict[int, int]) -> None:
+        """Shows these seat counts, e.g. fresh ones when a session filled meanwhile; what
+        was sent and the errors stay."""
+        for index, slot in enumerate(self.slots):
+            name = f"session_{index}"
+            required = self.fields[name].required
+            self.fields[name] = session_field(slot, seats_left, required=required)
+            self._bound_fields_cache.pop(name, None)  # validation made one of the old field
+
     def person(self, default_organisation: str = "") -> Person:
         data = self.cleaned_data
         return Person(

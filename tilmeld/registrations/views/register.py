@@ -61,6 +61,10 @@ def register_view(request, slug):
                 if booking is not None:
                     # A fragment of its own, or the form's (#error-summary) carries over.
                     return redirect(booking.get_manage_url() + "#main")
+                if kwargs["slots"]:  # a session may have filled since the cached counts
+                    fresh = selectors.session_seats_left(event)
+                    for person_form in (form, *colleagues.forms):
+                        person_form.show_seats(fresh)
             else:
                 status = 422
     else:
