@@ -1,4 +1,5 @@
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.urls import reverse
 
@@ -187,6 +188,8 @@ def test_the_history_says_when_in_local_time_and_what_in_staff_words(staff_clien
     assert "Stilling: – → Leder" in page
     assert "job_title:" not in page
     assert "Sprog" in page and ">Dansk<" in page
+    link = settings.SITE_URL + a.get_manage_url()
+    assert f'<a href="{link}">{link}</a>' in page  # staff can open it, as in the mail
 
 
 def test_staff_registering_someone_mails_only_that_person_with_their_own_link(staff_client, site):

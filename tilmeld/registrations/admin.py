@@ -1,4 +1,5 @@
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.messages import WARNING
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
@@ -8,6 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationStackedInline
@@ -227,7 +229,10 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("manage link"))
     def manage_link(self, obj):
-        return obj.get_manage_url() if obj.is_active else "–"
+        if not obj.is_active:
+            return "–"
+        url = settings.SITE_URL + obj.get_manage_url()  # as the participant's mail has it
+        return format_html('<a href="{}">{}</a>', url, url)
 
     def save_model(self, request, obj, form, change):
         from tilmeld.registrations.services.booking import Person
