@@ -149,9 +149,9 @@ def cpu_line(used: dict, registrations: int, label: str = "CPU/registration") ->
     )
 
 
-def yardstick(args, env, workdir: Path) -> tuple[float, dict]:
-    """Registrations per second of bench.bare under the same server and load generator, and
-    the CPU they used (cpu.usage)."""
+def yardstick(args, env, workdir: Path) -> tuple[float, int, dict]:
+    """Registrations per second of bench.bare under the same server and load generator, how
+    many, and the CPU they used (cpu.usage)."""
     import psycopg
 
     with psycopg.connect(args.database_url, autocommit=True) as conn:
@@ -165,24 +165,26 @@ def yardstick(args, env, workdir: Path) -> tuple[float, dict]:
         print(f"measuring the yardstick at http://127.0.0.1:{port}{bare.PATH} …", flush=True)
         sampling = database.sampler(args.database_url)
         sampling.start()
-        before = cpu.Snapshot.take(server.pid)
-        results, wall = run(
-            loadgen.rush(
-                "127.0.0.1", port, bare.PATH, total=args.requests, concurrency=args.concurrency
+        try:
+            before = cpu.Snapshot.take(server.pid)
+            results, wall = run(
+                loadgen.rush(
+                    "127.0.0.1", port, bare.PATH, total=args.requests, concurrency=args.concurrency
+                )
             )
-        )
-        after = cpu.Snapshot.take(server.pid)
-        sampling.stop()
+            after = cpu.Snapshot.take(server.pid)
+        finally:
+            sampling.stop()
     finally:
         stop(server)
     used = cpu.usage(before, after, database=sampling.cpu_seconds)
-    return len(results.acknowledged) / wall, used
+    return len(results.acknowledged) / wall, len(results.acknowledged), used
 
 
-def yardstick_line(rate: float, bare: tuple[float, dict] | None) -> str:
+def yardstick_line(rate: float, bare: tuple[float, int, dict] | None) -> str:
     if bare is None:
         return "  yardstick         (skipped)"
-    bare_rate, used = bare
+    bare_rate, registered, used = bare
     return (
         f"  yardstick         a bare Django view with one guarded INSERT: {bare_rate:.0f}/s here"
         f" (the issue: ~{ISSUE_BARE_RATE}/s)\n"
@@ -190,7 +192,7 @@ def yardstick_line(rate: float, bare: tuple[float, dict] | None) -> str:
         f" asks for {TARGET_RATE / ISSUE_BARE_RATE * 100:.0f}%"
         f" ({TARGET_RATE} of ~{ISSUE_BARE_RATE}/s),"
         f" i.e. {bare_rate * TARGET_RATE / ISSUE_BARE_RATE:.0f}/s on this machine\n"
-        + cpu_line(used, round(bare_rate * used["wall"]), label="its CPU/reg.")
+        + cpu_line(used, registered, label="its CPU/reg.")
     )
 
 

@@ -257,6 +257,8 @@ def test_staff_registering_from_the_events_link_see_its_questions_at_once(staff_
 
     assert "Kost" in page
     assert f'name="shown_for" value="{event.pk}"' in page
+    odd = staff_client.get(reverse("admin:registrations_participant_register") + "?event=²")
+    assert odd.status_code == 200  # a digit, but not one a key is made of
 
 
 def test_an_outbox_mail_reads_as_staff_words_without_internal_parameters(staff_client, site):
@@ -317,6 +319,7 @@ def test_staff_see_and_change_a_participants_sessions(staff_client, site):
 
     before = staff_client.get(change_page).content.decode()
     assert "Workshop A" in before and f'href="{sessions_page}"' in before
+    assert "din plads" not in staff_client.get(sessions_page).content.decode()  # staff read it
 
     response = staff_client.post(sessions_page, {"session_0": workshop_b.pk})
 

@@ -280,7 +280,7 @@ def test_booking_page_cancels_one_participant(client, site):
     asked = client.post(anne.booking.get_manage_url(), {"action": "cancel", "participant": bo.pk})
     bo.refresh_from_db()
     assert bo.status == "confirmed"  # asked once more: it cannot be undone
-    assert "Vil du afmelde Bos tilmelding?" in asked.content.decode()
+    assert "Vil du afmelde tilmeldingen for Bo?" in asked.content.decode()
 
     client.post(
         anne.booking.get_manage_url(), {"action": "cancel", "participant": bo.pk, "confirm": "yes"}

@@ -210,9 +210,11 @@ def atomic():
     COMMIT into the pipeline behind the last writes, so both cost one wait for the server;
     Django's commit then finds the transaction ended and adds none. A failed write or COMMIT
     raises at the end of the block, which is rolled back as in transaction.atomic()."""
-    outermost = not connection.in_atomic_block
     with transaction.atomic(), pipeline():
         yield
+        # The block Django commits on leaving (not one nested in another, nor one opened
+        # with autocommit switched off by hand).
+        outermost = connection.commit_on_exit and not connection.savepoint_ids
         if outermost and connection.vendor == "postgresql" and not connection.needs_rollback:
             # Past Django's cursor: its query log lists the COMMIT of Django's commit already.
             connection.connection.execute("COMMIT")

@@ -1,6 +1,6 @@
 """SQLite's LIKE folds the case of ASCII letters only, so a search for "øster" in the admin
 missed "Øster" on the embedded database (PostgreSQL's ILIKE has no such gap). Each SQLite
-connection gets a LIKE that folds every letter, as Python's casefold() does."""
+connection gets a LIKE that lowers every letter, as PostgreSQL's ILIKE does."""
 
 import re
 from functools import lru_cache
@@ -17,7 +17,7 @@ def _pattern(pattern: str, escape: str | None) -> re.Pattern:
         elif char == "_":
             parts.append(".")
         else:
-            parts.append(re.escape(char.casefold()))
+            parts.append(re.escape(char.lower()))
     return re.compile("".join(parts), re.DOTALL)
 
 
@@ -25,7 +25,7 @@ def like(pattern, value, escape=None) -> bool | None:
     """SQL's `value LIKE pattern [ESCAPE escape]`, SQLite calling it like(pattern, value, …)."""
     if pattern is None or value is None:
         return None
-    return _pattern(pattern, escape).fullmatch(str(value).casefold()) is not None
+    return _pattern(pattern, escape).fullmatch(str(value).lower()) is not None
 
 
 def install(sender, connection, **kwargs) -> None:

@@ -9,9 +9,11 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from modeltranslation.admin import TranslationStackedInline
 
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
@@ -94,7 +96,7 @@ class EventWithRegistrationsAdmin(EventAdmin):
 
 def _chosen_event(request) -> Event | None:
     raw = request.POST.get("event") or request.GET.get("event") or ""
-    return Event.objects.filter(pk=raw).first() if raw.isdigit() else None
+    return Event.objects.filter(pk=raw).first() if raw.isascii() and raw.isdigit() else None
 
 
 class AnswerInline(admin.TabularInline):
@@ -107,6 +109,9 @@ class AnswerInline(admin.TabularInline):
     @admin.display(description=_("answer"))
     def answer(self, obj):
         return obj.display
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant", "question")
 
     def has_add_permission(self, request, obj=None):
         return False
@@ -122,6 +127,9 @@ class SessionChoiceInline(admin.TabularInline):
     @admin.display(description=_("seat"), boolean=True)
     def seat(self, obj):
         return obj.holds_seat
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("participant", "session")
 
     def has_add_permission(self, request, obj=None):
         return False  # changed through "Change sessions", which keeps the seat counts
@@ -231,7 +239,8 @@ class ParticipantAdmin(admin.ModelAdmin):
     def manage_link(self, obj):
         if not obj.is_active:
             return "–"
-        url = settings.SITE_URL + obj.get_manage_url()  # as the participant's mail has it
+        with translation.override(obj.language):  # as the participant's mail has it
+            url = settings.SITE_URL + obj.get_manage_url()
         return format_html('<a href="{}">{}</a>', url, url)
 
     def save_model(self, request, obj, form, change):
@@ -316,7 +325,7 @@ class ParticipantAdmin(admin.ModelAdmin):
             )
         for event in {p.event for p in chosen}:
             confirmed = event.participants.filter(status=ParticipantStatus.CONFIRMED).count()
-            if event.capacity and confirmed > event.capacity:
+            if event.capacity is not None and confirmed > event.capacity:
                 numbers = {"confirmed": confirmed, "capacity": event.capacity}
                 self.message_user(
                     request, _("%(confirmed)d confirmed for %(capacity)d seats.") % numbers, WARNING
@@ -335,7 +344,8 @@ class ParticipantAdmin(admin.ModelAdmin):
     def export_csv(self, request, queryset):
         rows = queryset.prefetch_related("session_choices__session").order_by("name")
         response = HttpResponse(participants_csv(rows), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = 'attachment; filename="deltagere.csv"'
+        stem = pgettext("file name", "participants")
+        response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return response
 
     def register_view(self, request):
@@ -436,6 +446,7 @@ class ParticipantAdmin(admin.ModelAdmin):
             seats_left=options["seats_left"],
             current=list(chosen),
             held=[pk for pk, choice in chosen.items() if choice.holds_seat],
+            mine=False,  # staff read the form: no "your seat"
         )
         back = reverse("admin:registrations_participant_change", args=[participant.pk])
         if not options["slots"] or not participant.is_active:

@@ -234,14 +234,16 @@ class SubstituteForm(PersonForm):
 class SessionChangeForm(forms.Form):
     """The participant's session in each parallel slot; their own seat counts as free to them."""
 
-    def __init__(self, *args, slots=(), seats_left=None, current=(), held=(), **kwargs):
+    def __init__(self, *args, slots=(), seats_left=None, current=(), held=(), mine=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.slots = list(slots)
         left = dict(seats_left or {})
         for pk in held:  # a wish on the waiting list holds no seat
             left[pk] = left.get(pk, 0) + 1
         for index, slot in enumerate(self.slots):
-            self.fields[f"session_{index}"] = session_field(slot, left, required=True, held=held)
+            self.fields[f"session_{index}"] = session_field(
+                slot, left, required=True, held=held if mine else ()
+            )
             chosen = [str(s.pk) for s in slot if s.pk in current]
             if chosen:
                 self.initial[f"session_{index}"] = chosen[0]
