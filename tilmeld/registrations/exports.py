@@ -16,7 +16,6 @@ from operator import attrgetter
 from django.db.models import Case, F, IntegerField, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils import translation
-from django.utils.timezone import is_aware, make_aware
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
 from openpyxl import Workbook
@@ -89,7 +88,7 @@ class _DateTimes:
         self.days, self.times, self.pattern = {}, {}, None
 
     def __call__(self, value) -> str:
-        value = local(value if is_aware(value) else make_aware(value))
+        value = local(value)
         day = self.days.get(value.date()) or self.days.setdefault(value.date(), date_text(value))
         key = (value.hour, value.minute, value.second)
         time = self.times.get(key) or self.times.setdefault(key, clock(value))
@@ -110,8 +109,8 @@ def _getters(fields: list[str]) -> list:
         "waiting_position": lambda p: (
             p.waiting_rank if p.status == ParticipantStatus.WAITING else None
         ),
-        # The time in Copenhagen, as a time: a spreadsheet sorts it, a CSV writes it out.
-        "created_at": lambda p: local(p.created_at).replace(tzinfo=None),
+        # A time, not text: a spreadsheet sorts it, a CSV writes it out (csv_stream).
+        "created_at": attrgetter("created_at"),
         "booker": attrgetter("booking.booker_name"),
     }
     chosen = [getters[key] for key in fields]
@@ -274,8 +273,8 @@ def _xlsx_value(value, sheet=None):
     without the apostrophe a CSV needs."""
     if value is None or isinstance(value, int):
         return value
-    if isinstance(value, datetime):
-        cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, datetime):  # the wall-clock time in Copenhagen; Excel has no zones
+        cell = WriteOnlyCell(sheet, value=local(value).replace(tzinfo=None))
         cell.number_format = XLSX_TIME
         return cell
     text = ILLEGAL_CHARACTERS_RE.sub("", str(value))  # XML cannot hold these characters
