@@ -13,7 +13,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_reminder_goes_once_to_each_confirmed_participant_when_due(site):
-    event = EventFactory(capacity=2, reminder_days=2)
+    event = EventFactory(capacity=2, reminder_days=2, waiting_list_mode="automatic")
     _anne, bo, _cai = register_people(event, "Anne", "Bo", "Cai")  # Cai waits
     register_people(event, "Dea")  # waits behind Cai
     cancel_registration(bo)  # Cai moves up

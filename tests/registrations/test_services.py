@@ -70,7 +70,7 @@ def test_full_without_waiting_list_is_refused_and_nothing_stored(site):
 
 
 def test_cancel_promotes_first_in_line_and_mails_both(site):
-    event = EventFactory(capacity=1)
+    event = EventFactory(capacity=1, waiting_list_mode="automatic")
     [a] = register_people(event, "A")
     register_people(event, "B")
     register_people(event, "C")

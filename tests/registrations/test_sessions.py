@@ -252,7 +252,7 @@ def test_cancelling_releases_only_a_held_session_seat(site):
 
 
 def test_promotion_honours_a_wish_with_room(site):
-    event = EventFactory(capacity=1)
+    event = EventFactory(capacity=1, waiting_list_mode="automatic")
     a, b, _c = three_workshops(event, capacity=1)
     anne = book(event, "Anne", a)
     bo = book(event, "Bo", b)
@@ -271,7 +271,7 @@ def test_promotion_honours_a_wish_with_room(site):
 
 
 def test_promotion_drops_a_wish_for_a_full_session_and_mails_it(site):
-    event = EventFactory(capacity=2)
+    event = EventFactory(capacity=2, waiting_list_mode="automatic")
     a, b, _c = three_workshops(event, capacity=1)
     book(event, "Anne", a)
     carl = book(event, "Carl", b)
@@ -493,7 +493,7 @@ def test_cancelled_registration_shows_no_sessions(client, site):
     assert "Workshop A" not in mail.outbox[0].body
 
 
-def test_manage_page_of_a_waiting_participant_shows_a_full_wish_as_full(client, site):
+def test_manage_page_of_a_waiting_participant_offers_full_sessions_as_wishes(client, site):
     event = EventFactory(capacity=1)
     a, _b, _c = three_workshops(event, capacity=1)
     book(event, "Anne", a)
@@ -501,4 +501,5 @@ def test_manage_page_of_a_waiting_participant_shows_a_full_wish_as_full(client, 
 
     page = client.get(bo.get_manage_url()).content.decode()
 
-    assert "Workshop A · Lokale 1 – fuldt</label>" in page
+    assert "Workshop A · Lokale 1 – fuldt nu, du kan stadig ønske det</label>" in page
+    assert 'value="1" id="id_sessions-session_0_0" required checked>' in page

@@ -130,7 +130,7 @@ def test_waiting_or_cancelled_participants_cannot_be_checked_in(site, staff):
 
 
 def test_arrivals_count_confirmed_participants_only(site, staff):
-    event = EventFactory(capacity=3)
+    event = EventFactory(capacity=3, waiting_list_mode="automatic")
     anne, bo, _cai, _dorte = register_people(event, "Anne", "Bo", "Cai", "Dorte")
     check_in(anne, by=staff)
     check_in(bo, by=staff)

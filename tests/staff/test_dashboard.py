@@ -46,8 +46,8 @@ def test_dashboard_shows_counts_organisations_and_answers(client, site):
     page = text(client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk})))
 
     assert (
-        "2 / 2 bekræftede ud af kapaciteten 0 på venteliste 1 afmeldinger 1 overdragelser "
-        "0 tjekket ind" in page
+        "2 / 2 bekræftede ud af kapaciteten 0 tilbudt en plads, afventer svar "
+        "0 på venteliste 1 afmeldinger 1 overdragelser 0 tjekket ind" in page
     )
     assert (
         "Organisationer med flest deltagere Vejle 2 Kost 1 svar fra bekræftede deltagere "

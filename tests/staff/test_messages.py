@@ -32,7 +32,7 @@ def post(client, event, **data):
 
 
 def test_preview_lists_recipients_without_cancelled_and_sends_nothing(client, staff, site):
-    event = EventFactory(capacity=2)
+    event = EventFactory(capacity=2, waiting_list_mode="automatic")
     anne, bo, _cai = register_people(event, "Anne", "Bo", "Cai")
     cancel_registration(bo)  # Cai moves up
     substitute_participant(anne, Person("Dea", "dea@example.org"))

@@ -34,6 +34,7 @@ class EventAdmin(PublishableAdminMixin, TranslationAdmin):
                     ("registration_opens_at", "registration_closes_at", "binding_at"),
                     ("capacity", "max_booking_size", "reminder_days"),
                     ("waiting_list_enabled", "show_seats_left", "substitution_allowed"),
+                    ("waiting_list_mode", "offer_hours"),
                 ]
             },
         ),

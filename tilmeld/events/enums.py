@@ -10,3 +10,8 @@ class RegistrationState(models.TextChoices):
     SOLD_OUT = "sold_out", _("Sold out")
     CLOSED = "closed", _("Registration closed")
     CANCELLED = "cancelled", _("Event cancelled")
+
+
+class WaitingListMode(models.TextChoices):
+    OFFER = "offer", _("Offer the seat: the first in line accepts or declines by a deadline")
+    AUTOMATIC = "automatic", _("Move up automatically (until the binding date)")

@@ -1,6 +1,7 @@
 from urllib.parse import quote_plus
 
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilmeld.core.publishing import Publishable, PublishableQuerySet
 from tilmeld.core.uploads import validate_image, validate_pdf
-from tilmeld.events.enums import RegistrationState
+from tilmeld.events.enums import RegistrationState, WaitingListMode
 
 
 class Organisation(models.Model):
@@ -136,6 +137,25 @@ class Event(Publishable):
         _("waiting list"),
         default=True,
         help_text=_("When full, new registrations join a waiting list. Unticked: sold out."),
+    )
+    waiting_list_mode = models.CharField(
+        _("when a seat frees up"),
+        max_length=10,
+        choices=WaitingListMode.choices,
+        default=WaitingListMode.OFFER,
+        help_text=_(
+            "After the binding date a freed seat is always offered: nobody is moved into a binding"
+            " registration they did not accept."
+        ),
+    )
+    offer_hours = models.PositiveSmallIntegerField(
+        _("hours to answer an offer"),
+        default=48,
+        validators=[MinValueValidator(1), MaxValueValidator(336)],
+        help_text=_(
+            "Shortened so that an offer never runs past the start. No offer is made in the last"
+            " two hours before the start."
+        ),
     )
     show_seats_left = models.BooleanField(_("show seats left"), default=False)
     substitution_allowed = models.BooleanField(

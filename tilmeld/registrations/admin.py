@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from modeltranslation.admin import TranslationStackedInline
 
+from tilmeld.core.dates import datetime_text
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import Event
@@ -31,8 +32,8 @@ from tilmeld.registrations.models import (
     Question,
     SessionChoice,
 )
-from tilmeld.registrations.selectors import chosen_sessions, form_options
-from tilmeld.registrations.services import changes
+from tilmeld.registrations.selectors import availability, chosen_sessions, form_options
+from tilmeld.registrations.services import changes, offers
 from tilmeld.registrations.services.booking import Booker, register
 from tilmeld.registrations.services.sessions import choice_slots
 from tilmeld.registrations.tasks import schedule_reminders
@@ -199,7 +200,13 @@ class ParticipantAdmin(admin.ModelAdmin):
     ]
     readonly_fields = ["event", "booking", "status", "replaces", "language", "manage_link"]
     inlines = [SessionChoiceInline, AnswerInline, ChangeInline]
-    actions = ["cancel_selected", "promote_selected", "resend_selected", "export_csv"]
+    actions = [
+        "cancel_selected",
+        "offer_selected",
+        "promote_selected",
+        "resend_selected",
+        "export_csv",
+    ]
     date_hierarchy = "created_at"
 
     def has_add_permission(self, request):
@@ -222,6 +229,8 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("place in the queue"), ordering="waiting_position")
     def queue_place(self, obj):
+        if obj.status == ParticipantStatus.OFFERED:
+            return _("answer by %(deadline)s") % {"deadline": datetime_text(obj.offer_expires_at)}
         if obj.status != ParticipantStatus.WAITING:
             return "–"
         return (obj.ahead or 0) + 1
@@ -292,6 +301,17 @@ class ParticipantAdmin(admin.ModelAdmin):
             _("%(count)d cancelled."),
         )
 
+    @admin.action(description=_("Offer the selected a seat now"), permissions=["change"])
+    def offer_selected(self, request, queryset):
+        """An offer ahead of a freed seat: it holds a seat, beyond the capacity if need be."""
+        self._run(
+            request,
+            queryset,
+            lambda p: offers.offer_seat(p, by=request.user),
+            _("%(count)d offered a seat."),
+        )
+        self._warn_beyond_capacity(request, {p.event for p in queryset.select_related("event")})
+
     @admin.action(
         description=_("Move the selected up from the waiting list"), permissions=["change"]
     )
@@ -323,10 +343,14 @@ class ParticipantAdmin(admin.ModelAdmin):
             self.message_user(
                 request, _("Passed over in the queue: %(names)s.") % {"names": names}, WARNING
             )
-        for event in {p.event for p in chosen}:
-            confirmed = event.participants.filter(status=ParticipantStatus.CONFIRMED).count()
-            if event.capacity is not None and confirmed > event.capacity:
-                numbers = {"confirmed": confirmed, "capacity": event.capacity}
+        self._warn_beyond_capacity(request, {p.event for p in chosen})
+
+    def _warn_beyond_capacity(self, request, events) -> None:
+        for event in events:
+            counts = availability(event, fresh=True)
+            taken = counts.confirmed + counts.offered
+            if event.capacity is not None and taken > event.capacity:
+                numbers = {"confirmed": taken, "capacity": event.capacity}
                 self.message_user(
                     request, _("%(confirmed)d confirmed for %(capacity)d seats.") % numbers, WARNING
                 )
@@ -335,7 +359,7 @@ class ParticipantAdmin(admin.ModelAdmin):
     def resend_selected(self, request, queryset):
         self._run(
             request,
-            queryset.filter(status__in=["confirmed", "waiting"]),
+            queryset.filter(status__in=["confirmed", "waiting", "offered"]),
             lambda p: changes.resend_confirmation(p, by=request.user),
             _("%(count)d sent again."),
         )

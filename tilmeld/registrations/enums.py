@@ -6,11 +6,16 @@ from django.utils.translation import pgettext_lazy
 class ParticipantStatus(models.TextChoices):
     CONFIRMED = "confirmed", pgettext_lazy("participant status", "Confirmed")
     WAITING = "waiting", pgettext_lazy("participant status", "Waiting list")
+    OFFERED = "offered", pgettext_lazy("participant status", "Offered a seat")
     CANCELLED = "cancelled", pgettext_lazy("participant status", "Cancelled")
     SUBSTITUTED = "substituted", pgettext_lazy("participant status", "Handed over")
 
 
-ACTIVE_STATUSES = (ParticipantStatus.CONFIRMED, ParticipantStatus.WAITING)
+ACTIVE_STATUSES = (
+    ParticipantStatus.CONFIRMED,
+    ParticipantStatus.WAITING,
+    ParticipantStatus.OFFERED,
+)
 
 
 class QuestionKind(models.TextChoices):
@@ -24,6 +29,10 @@ class ChangeAction(models.TextChoices):
     REGISTERED = "registered", _("Registered")
     WAITING = "waiting", _("Joined the waiting list")
     PROMOTED = "promoted", _("Moved up from the waiting list")
+    OFFERED = "offered", _("Offered a seat")
+    OFFER_ACCEPTED = "offer_accepted", _("Accepted the offered seat")
+    OFFER_DECLINED = "offer_declined", _("Declined the offered seat")
+    OFFER_EXPIRED = "offer_expired", _("Offer expired unanswered")
     EDITED = "edited", _("Details changed")
     CANCELLED = "cancelled", _("Cancelled")
     SUBSTITUTED = "substituted", _("Seat handed over")

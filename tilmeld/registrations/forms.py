@@ -31,15 +31,18 @@ class SessionRadio(forms.RadioSelect):
 
 
 def session_field(
-    slot, seats_left: dict[int, int], *, required: bool, held=()
+    slot, seats_left: dict[int, int], *, required: bool, held=(), wishes: bool = False
 ) -> forms.ChoiceField:
-    """`held`: sessions where the participant has a seat, said as such."""
+    """`held`: sessions where the participant has a seat, said as such. `wishes`: for the
+    waiting list, where a full session may be wished for (a seat is taken only on promotion)."""
     choices, full = [], []
     for session in slot:
         left = seats_left.get(session.pk, session.capacity)
         where = f" · {session.room}" if session.room else ""
         if session.pk in held:
             state = _("your seat")
+        elif left <= 0 and wishes:
+            state = _("full now, you can still wish for it")
         elif left <= 0:
             full.append(session.pk)
             state = pgettext("session", "full")
@@ -102,14 +105,26 @@ class PersonForm(forms.Form):
     job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
     phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
 
-    def __init__(self, *args, questions=(), slots=(), seats_left=None, staff=False, **kwargs):
+    def __init__(
+        self,
+        *args,
+        questions=(),
+        slots=(),
+        seats_left=None,
+        staff=False,
+        required_slots=None,
+        wishes=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.questions = list(questions)
         self.slots = list(slots)
+        self.wishes = wishes
+        needed = required_slots or [True] * len(self.slots)  # sessions.required_slots
         # In the order the pages show them, which is also the order of the error summary.
         for index, slot in enumerate(self.slots):
             self.fields[f"session_{index}"] = session_field(
-                slot, seats_left or {}, required=not staff
+                slot, seats_left or {}, required=not staff and needed[index], wishes=wishes
             )
         for question in self.questions:
             self.fields[f"q{question.pk}"] = question_field(question)
@@ -137,7 +152,9 @@ class PersonForm(forms.Form):
         for index, slot in enumerate(self.slots):
             name = f"session_{index}"
             required = self.fields[name].required
-            self.fields[name] = session_field(slot, seats_left, required=required)
+            self.fields[name] = session_field(
+                slot, seats_left, required=required, wishes=self.wishes
+            )
             self._bound_fields_cache.pop(name, None)  # validation made one of the old field
 
     def person(self, default_organisation: str = "") -> Person:
@@ -234,7 +251,17 @@ class SubstituteForm(PersonForm):
 class SessionChangeForm(forms.Form):
     """The participant's session in each parallel slot; their own seat counts as free to them."""
 
-    def __init__(self, *args, slots=(), seats_left=None, current=(), held=(), mine=True, **kwargs):
+    def __init__(
+        self,
+        *args,
+        slots=(),
+        seats_left=None,
+        current=(),
+        held=(),
+        mine=True,
+        wishes=False,
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
         self.slots = list(slots)
         left = dict(seats_left or {})
@@ -242,7 +269,7 @@ class SessionChangeForm(forms.Form):
             left[pk] = left.get(pk, 0) + 1
         for index, slot in enumerate(self.slots):
             self.fields[f"session_{index}"] = session_field(
-                slot, left, required=True, held=held if mine else ()
+                slot, left, required=True, held=held if mine else (), wishes=wishes
             )
             chosen = [str(s.pk) for s in slot if s.pk in current]
             if chosen:
@@ -250,3 +277,26 @@ class SessionChangeForm(forms.Form):
 
     def chosen(self) -> list[int]:
         return [int(self.cleaned_data[f"session_{i}"]) for i in range(len(self.slots))]
+
+
+class OfferForm(forms.Form):
+    """Accepting an offered seat: one session per slot among those with a seat left, the
+    person's wish chosen where it still has one. A slot with no seat left is skipped."""
+
+    def __init__(self, *args, slots=(), seats_left=None, wishes=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.slots = list(slots)
+        left = seats_left or {}
+        for index, slot in enumerate(self.slots):
+            room = any(left.get(s.pk, 0) > 0 for s in slot)
+            self.fields[f"session_{index}"] = session_field(slot, left, required=room)
+            wish = [str(s.pk) for s in slot if s.pk in wishes and left.get(s.pk, 0) > 0]
+            if wish:
+                self.initial[f"session_{index}"] = wish[0]
+
+    def chosen(self) -> list[int]:
+        return [
+            int(value)
+            for i in range(len(self.slots))
+            if (value := self.cleaned_data.get(f"session_{i}"))
+        ]

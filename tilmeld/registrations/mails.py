@@ -2,15 +2,18 @@
 
 import io
 from email.mime.image import MIMEImage
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 
 from tilmeld.core.site import site_settings
+from tilmeld.events.enums import WaitingListMode
 from tilmeld.events.exports import event_ics
 from tilmeld.events.models import Session
 from tilmeld.mail.rendering import build_email
-from tilmeld.registrations import selectors
+from tilmeld.registrations import rules, selectors
+from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.models import Booking, Participant
 from tilmeld.registrations.services.checkin import checkin_code
 
@@ -37,7 +40,18 @@ def _participant_mail(message, template: str, *, with_ics: bool):
         "contact_email": event.contact_email or site.contact_email,
         "sessions": [c.session for c in participant.session_choices.select_related("session")],
         "dropped": list(Session.objects.filter(pk__in=message.params.get("dropped", []))),
+        "accepted": message.params.get("accepted", False),
+        # Whether a freed seat would now be offered rather than given (the waiting-list mail).
+        "offers": rules.promotion(event) != WaitingListMode.AUTOMATIC,
+        "binding": event.is_binding(),
     }
+    if participant.status == ParticipantStatus.OFFERED:
+        offer_url = _absolute(participant.get_offer_url())
+        context |= {
+            "offer_url": offer_url,
+            "decline_url": offer_url + "?" + urlencode({"answer": "decline"}),
+            "has_sessions": Session.objects.filter(event=event, capacity__isnull=False).exists(),
+        }
     attachments = []
     confirmed = with_ics and participant.status == "confirmed"
     if confirmed:
@@ -76,6 +90,18 @@ def promoted(message):
 
 def reminder(message):
     return _participant_mail(message, "reminder", with_ics=True)
+
+
+def offer(message):
+    return _participant_mail(message, "offer", with_ics=False)
+
+
+def offer_expired(message):
+    return _participant_mail(message, "offer_expired", with_ics=False)
+
+
+def offer_declined(message):
+    return _participant_mail(message, "offer_declined", with_ics=False)
 
 
 def cancelled(message):

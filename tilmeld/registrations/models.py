@@ -10,7 +10,12 @@ from django.utils.translation import gettext_lazy as _
 
 from tilmeld.core import dates
 from tilmeld.events.models import Event, Session
-from tilmeld.registrations.enums import ChangeAction, ParticipantStatus, QuestionKind
+from tilmeld.registrations.enums import (
+    ACTIVE_STATUSES,
+    ChangeAction,
+    ParticipantStatus,
+    QuestionKind,
+)
 
 
 def new_token() -> str:
@@ -26,6 +31,7 @@ class SeatCount(models.Model):
     )
     confirmed = models.PositiveIntegerField(default=0)
     waiting = models.PositiveIntegerField(default=0)
+    offered = models.PositiveIntegerField(default=0)  # seats held for open offers
     waiting_sequence = models.PositiveBigIntegerField(default=0)
 
     class Meta:
@@ -33,7 +39,7 @@ class SeatCount(models.Model):
         verbose_name_plural = _("seat counts")
 
     def __str__(self):
-        return f"{self.event_id}: {self.confirmed}+{self.waiting}"
+        return f"{self.event_id}: {self.confirmed}+{self.offered}+{self.waiting}"
 
 
 class Question(models.Model):
@@ -137,6 +143,7 @@ class Participant(models.Model):
     waiting_position = models.PositiveBigIntegerField(
         _("waiting order"), null=True, blank=True, editable=False
     )
+    offer_expires_at = models.DateTimeField(_("answer offer by"), null=True, blank=True)
     manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     replaces = models.OneToOneField(
         "self",
@@ -160,13 +167,18 @@ class Participant(models.Model):
             models.UniqueConstraint(
                 "event",
                 Lower("email"),
-                condition=Q(status__in=["confirmed", "waiting"]),
+                condition=Q(status__in=["confirmed", "waiting", "offered"]),
                 name="participant_email_once_per_event",
             ),
             models.CheckConstraint(
                 condition=Q(status="waiting", waiting_position__isnull=False)
                 | ~Q(status="waiting"),
                 name="participant_waiting_has_position",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="offered", offer_expires_at__isnull=False)
+                | ~Q(status="offered"),
+                name="participant_offer_has_deadline",
             ),
         ]
         verbose_name = _("participant")
@@ -178,9 +190,12 @@ class Participant(models.Model):
     def get_manage_url(self):
         return reverse("registrations:manage", kwargs={"token": self.manage_token})
 
+    def get_offer_url(self):
+        return reverse("registrations:offer", kwargs={"token": self.manage_token})
+
     @property
     def is_active(self) -> bool:
-        return self.status in (ParticipantStatus.CONFIRMED, ParticipantStatus.WAITING)
+        return self.status in ACTIVE_STATUSES
 
 
 class Answer(models.Model):

@@ -1,7 +1,8 @@
 from dataclasses import dataclass
 
-from tilmeld.events.enums import RegistrationState
+from tilmeld.events.enums import RegistrationState, WaitingListMode
 from tilmeld.events.models import Event
+from tilmeld.registrations import rules
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.models import (
     Booking,
@@ -11,6 +12,7 @@ from tilmeld.registrations.models import (
     SessionChoice,
     SessionSeats,
 )
+from tilmeld.registrations.services import sessions
 from tilmeld.registrations.services.sessions import choice_slots
 
 
@@ -20,6 +22,8 @@ class Availability:
     confirmed: int
     waiting: int
     seats_left: int | None  # None: no limit
+    offered: int = 0  # seats held for open offers
+    offers: bool = True  # a freed seat is offered to the first in line (not given)
 
 
 def availability(event: Event, now=None, *, fresh: bool = False) -> Availability:
@@ -31,10 +35,12 @@ def availability(event: Event, now=None, *, fresh: bool = False) -> Availability
     except SeatCount.DoesNotExist:
         counts = SeatCount(event_id=event.pk)  # not event=: that would cache an unsaved row
     state = event.registration_state(now)
-    left = None if event.capacity is None else max(event.capacity - counts.confirmed, 0)
+    taken = counts.confirmed + counts.offered
+    left = None if event.capacity is None else max(event.capacity - taken, 0)
     if state == RegistrationState.OPEN and left == 0:
         state = RegistrationState.FULL if event.waiting_list_enabled else RegistrationState.SOLD_OUT
-    return Availability(state, counts.confirmed, counts.waiting, left)
+    offers = rules.promotion(event, now) != WaitingListMode.AUTOMATIC
+    return Availability(state, counts.confirmed, counts.waiting, left, counts.offered, offers)
 
 
 def participant_for_token(token: str) -> Participant | None:
@@ -92,9 +98,13 @@ def chosen_sessions(participant: Participant) -> dict[int, SessionChoice]:
 def form_options(event: Event, *, staff: bool = False) -> dict:
     """What the participant forms need: the questions, the session slots and their free seats."""
     slots = choice_slots(event)
+    required = sessions.required_slots(event, slots)
     return {
         "questions": event_questions(event),
         "slots": slots,
         "seats_left": session_seats_left(event) if slots else {},
         "staff": staff,
+        "required_slots": required,
+        # Full: newcomers wait, and may wish for any session (see sessions.required_slots).
+        "wishes": bool(slots) and availability(event, fresh=True).state == RegistrationState.FULL,
     }

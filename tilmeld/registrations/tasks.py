@@ -25,3 +25,20 @@ def schedule_reminders(event: Event) -> None:
         return
     run_after = max(due, timezone.now())
     send_event_reminders.using(run_after=run_after).enqueue(event.pk)
+
+
+@task()
+def expire_offers(event_id: int) -> int:
+    """Withdraws the event's offers whose deadline has passed and offers the seats on. Safe to
+    run again and at any time: an offer not yet due is left alone (services.offers)."""
+    from tilmeld.registrations.services import offers
+
+    event = Event.objects.filter(pk=event_id).first()
+    return 0 if event is None else len(offers.expire_offers(event))
+
+
+def schedule_offer_expiry(event: Event, deadline) -> None:
+    """Queues expire_offers for the deadline, in the caller's transaction. Backends that cannot
+    wait (the immediate one in tests) leave it to `tilmeld expire_offers`."""
+    if expire_offers.get_backend().supports_defer:
+        expire_offers.using(run_after=deadline).enqueue(event.pk)

@@ -94,8 +94,9 @@ def _check_sessions(event: Event, people: list[Person], *, by=None, slots=None) 
     slots = sessions.choice_slots(event) if slots is None else slots
     if slots:
         sessions.ensure_seats(event)
+    required = False if by is not None and by.is_staff else sessions.required_slots(event, slots)
     for person in people:
-        sessions.check_choices(slots, person.sessions, required=not (by and by.is_staff))
+        sessions.check_choices(slots, person.sessions, required=required)
 
 
 def _store(event, counts, booking, people, language, keys, *, by, override) -> list[Participant]:

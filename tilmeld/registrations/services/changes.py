@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from tilmeld.core.dates import clock
 from tilmeld.events.models import Event
+from tilmeld.registrations import rules
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.models import Answer, Participant
@@ -18,11 +19,7 @@ from tilmeld.registrations.services.booking import Person
 DETAIL_FIELDS = ("name", "email", "organisation", "job_title", "phone")
 
 
-def _is_staff(by) -> bool:
-    return by is not None and by.is_staff
-
-
-def _locked(participant: Participant):
+def locked(participant: Participant):
     """Locks the event's seats, then the participant (always in this order: no deadlocks)."""
     counts = seats.lock(participant.event)
     # Only the participant's row: locking the event row too would deadlock with an admin save,
@@ -38,22 +35,13 @@ def _locked(participant: Participant):
 
 
 def cancel_registration(participant: Participant, *, by=None, reason: str = "") -> Participant:
-    """Cancels a seat or a waiting place. Free of charge until the binding date; after it only
-    staff may cancel. Promotes the first on the waiting list into a freed seat and mails both."""
+    """Cancels a seat, an offer or a waiting place, as rules.Action.CANCEL allows (free of
+    charge until the binding date; after it only staff). The freed seat goes to the first in
+    line (seats.promote: an offer, or straight up); both are mailed."""
     with transaction.atomic():
-        counts, participant = _locked(participant)
+        counts, participant = locked(participant)
         event = participant.event
-        binding = participant.status == ParticipantStatus.CONFIRMED and event.is_binding()
-        if binding and not _is_staff(by):
-            raise RegistrationError(
-                _(
-                    "The registration is binding and can no longer be cancelled. "
-                    "A colleague may attend in your place instead."
-                ),
-                code="binding",
-            )
-        if event.ends_at <= timezone.now() and not _is_staff(by):
-            raise RegistrationError(_("The event is over."), code="over")
+        rules.enforce(rules.Action.CANCEL, participant, by=by)
         seats.release(counts, participant)
         sessions.release(participant)
         old_status = participant.status
@@ -81,12 +69,9 @@ def substitute_participant(
     person gets their own manage link and confirmation; the old link stops working and the old
     participant is told. Answers about diet or health are not carried over."""
     with transaction.atomic():
-        counts, old = _locked(participant)
+        counts, old = locked(participant)
         event = old.event
-        if not event.substitution_allowed and not _is_staff(by):
-            raise RegistrationError(_("This event does not allow substitution."), code="no_sub")
-        if event.starts_at <= timezone.now() and not _is_staff(by):
-            raise RegistrationError(_("The event has started."), code="started")
+        rules.enforce(rules.Action.SUBSTITUTE, old, by=by)
         old.status, status = ParticipantStatus.SUBSTITUTED, old.status
         position, old.waiting_position = old.waiting_position, None
         old.cancelled_at = timezone.now()
@@ -125,11 +110,15 @@ def substitute_participant(
 def update_participant(
     participant: Participant, person: Person, *, by=None, question_ids=()
 ) -> Participant:
-    """Saves changed details and answers, recording old and new values in the history."""
+    """Saves changed details and answers (rules.Action.EDIT: until the event starts, staff
+    always), recording old and new values in the history."""
     with transaction.atomic():
-        participant = Participant.objects.select_for_update().get(pk=participant.pk)
-        if not participant.is_active:
-            raise RegistrationError(_("This registration is no longer active."), code="inactive")
+        participant = (
+            Participant.objects.select_for_update(of=("self",))
+            .select_related("event")
+            .get(pk=participant.pk)
+        )
+        rules.enforce(rules.Action.EDIT, participant, by=by)
         changes = {}
         for name in DETAIL_FIELDS:
             new_value = getattr(person, name)
@@ -168,8 +157,10 @@ def _email_taken(participant: Participant, email: str) -> bool:
 
 
 def resend_confirmation(participant: Participant, *, by=None) -> None:
+    """Mails the participant's confirmation again; an open offer is mailed as the offer."""
+    kind = "offer" if participant.status == ParticipantStatus.OFFERED else "registered"
     with transaction.atomic():
-        mails.to_participant(participant, "registered")
+        mails.to_participant(participant, kind)
         history.record(participant, ChangeAction.RESENT, by=by)
 
 
@@ -204,16 +195,20 @@ def promote_from_waiting_list(event: Event, *, by=None) -> list[Participant]:
 
 
 def promote_participant(participant: Participant, *, by) -> Participant:
-    """Staff move one person from the waiting list into a seat, beyond capacity if need be."""
+    """Staff move one person from the waiting list (or an open offer) into a seat, beyond
+    capacity if need be: an explicit act, recorded in the history."""
     with transaction.atomic():
-        counts, participant = _locked(participant)
-        if participant.status != ParticipantStatus.WAITING:
+        counts, participant = locked(participant)
+        if participant.status not in (ParticipantStatus.WAITING, ParticipantStatus.OFFERED):
             raise RegistrationError(_("Only someone on the waiting list can be moved up."))
+        seats.release(counts, participant)
         participant.status = ParticipantStatus.CONFIRMED
         participant.waiting_position = None
-        participant.save(update_fields=["status", "waiting_position", "updated_at"])
+        participant.offer_expires_at = None
+        participant.save(
+            update_fields=["status", "waiting_position", "offer_expires_at", "updated_at"]
+        )
         counts.confirmed += 1
-        counts.waiting -= 1
         seats.save(counts)
         seats.welcome(participant, by=by)
     return participant
@@ -223,7 +218,8 @@ def change_sessions(participant: Participant, session_ids: list[int], *, by=None
     """Moves the participant to other sessions, one per slot, all or nothing: a full session
     refuses the whole change. Records only what changed."""
     with transaction.atomic():
-        _counts, participant = _locked(participant)
+        _counts, participant = locked(participant)
+        rules.enforce(rules.Action.CHANGE_SESSIONS, participant, by=by)
         slots = sessions.choice_slots(participant.event)
         changed = {}
         for session_id in session_ids:

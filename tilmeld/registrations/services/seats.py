@@ -4,10 +4,11 @@ row lock (SELECT … FOR UPDATE), so two processes never hand out the same seat.
 from dataclasses import dataclass
 
 from django.db import connection
-from django.utils import timezone
 
-from tilmeld.core import rows
+from tilmeld.core import dates, rows
+from tilmeld.events.enums import WaitingListMode
 from tilmeld.events.models import Event
+from tilmeld.registrations import rules
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.models import Participant, SeatCount
 from tilmeld.registrations.services import history, mails, sessions
@@ -15,7 +16,8 @@ from tilmeld.registrations.services import history, mails, sessions
 
 def _lock_sql() -> str:
     seat = connection.ops.quote_name(SeatCount._meta.db_table)
-    sql = f"SELECT confirmed, waiting, waiting_sequence FROM {seat} WHERE event_id = %s"  # noqa: S608
+    sql = f"SELECT confirmed, waiting, waiting_sequence, offered FROM {seat} WHERE event_id = %s"  # noqa: S608
+    # (offered last: the positional order of Seats below)
     # SQLite has no row locks: its IMMEDIATE transactions already let one writer in at a time.
     return sql if connection.vendor == "sqlite" else sql + " FOR UPDATE"
 
@@ -35,6 +37,7 @@ class Seats:
     confirmed: int
     waiting: int
     waiting_sequence: int
+    offered: int
     capacity: int | None
     waiting_list_enabled: bool
     keys: rows.Reserved | None = None
@@ -77,18 +80,24 @@ def save(counts: Seats) -> None:
     """Writes the locked counter back in one plain UPDATE (held back in a rows.batch block)."""
     table = connection.ops.quote_name(SeatCount._meta.db_table)
     rows.write(
-        f"UPDATE {table} SET confirmed = %s, waiting = %s, waiting_sequence = %s"  # noqa: S608
-        " WHERE event_id = %s",
-        [counts.confirmed, counts.waiting, counts.waiting_sequence, counts.event_id],
+        f"UPDATE {table} SET confirmed = %s, waiting = %s, waiting_sequence = %s,"  # noqa: S608
+        " offered = %s WHERE event_id = %s",
+        [
+            counts.confirmed,
+            counts.waiting,
+            counts.waiting_sequence,
+            counts.offered,
+            counts.event_id,
+        ],
     )
 
 
 def free_seats(event: Event, seats: Seats) -> int | None:
-    """Free seats by the capacity read under the lock."""
+    """Free seats by the capacity read under the lock; a seat held for an open offer is taken."""
     capacity = seats.capacity
     if capacity is None:
         return None
-    return max(capacity - seats.confirmed, 0)
+    return max(capacity - seats.confirmed - seats.offered, 0)
 
 
 def place(event: Event, seats: Seats, participants: list[Participant], *, override: bool):
@@ -109,25 +118,51 @@ def place(event: Event, seats: Seats, participants: list[Participant], *, overri
 
 
 def promote(event: Event, seats: Seats, *, by=None) -> list[Participant]:
-    """Moves the first in line into free seats, tells them by mail. Caller saves `seats`."""
+    """Free seats go to the first in line: offered (the default, and always after the binding
+    date) or moved straight up (see rules.promotion). Mails each of them. Caller saves `seats`."""
     free = free_seats(event, seats)
-    if free == 0 or seats.waiting == 0 or event.starts_at <= timezone.now():
+    mode = rules.promotion(event)
+    if free == 0 or seats.waiting == 0 or mode is None:
         return []
     line = (
         Participant.objects.select_for_update()
         .filter(event=event, status=ParticipantStatus.WAITING)
         .order_by("waiting_position")
     )
-    promoted = list(line if free is None else line[:free])
-    for participant in promoted:
+    chosen = list(line if free is None else line[:free])
+    if mode == WaitingListMode.OFFER:
+        offer(event, seats, chosen, by=by)
+        return chosen
+    for participant in chosen:
         participant.status = ParticipantStatus.CONFIRMED
         participant.waiting_position = None
-    Participant.objects.bulk_update(promoted, ["status", "waiting_position"])
-    seats.confirmed += len(promoted)
-    seats.waiting -= len(promoted)
-    for participant in promoted:
+    Participant.objects.bulk_update(chosen, ["status", "waiting_position"])
+    seats.confirmed += len(chosen)
+    seats.waiting -= len(chosen)
+    for participant in chosen:
         welcome(participant, by=by)
-    return promoted
+    return chosen
+
+
+def offer(event: Event, seats: Seats, chosen: list[Participant], *, by=None) -> None:
+    """Holds a seat for each of `chosen` (waiting, locked) until the event's answer deadline,
+    mails them the offer and schedules its expiry (services.offers.expire_offers)."""
+    from tilmeld.registrations.tasks import schedule_offer_expiry  # tasks imports services
+
+    deadline = rules.offer_deadline(event)
+    for participant in chosen:
+        participant.status = ParticipantStatus.OFFERED
+        participant.offer_expires_at = deadline
+        participant.waiting_position = None
+    Participant.objects.bulk_update(chosen, ["status", "offer_expires_at", "waiting_position"])
+    seats.waiting -= len(chosen)
+    seats.offered += len(chosen)
+    for participant in chosen:
+        answer_by = {"offer_expires_at": [None, dates.datetime_text(deadline)]}
+        history.record(participant, ChangeAction.OFFERED, by=by, changes=answer_by)
+        mails.to_participant(participant, "offer")
+    if chosen:
+        schedule_offer_expiry(event, deadline)
 
 
 def welcome(participant: Participant, *, by=None) -> None:
@@ -138,8 +173,11 @@ def welcome(participant: Participant, *, by=None) -> None:
 
 
 def release(seats: Seats, participant: Participant) -> None:
-    """Gives back the seat or waiting place the participant held."""
-    if participant.status == ParticipantStatus.CONFIRMED:
-        seats.confirmed -= 1
-    elif participant.status == ParticipantStatus.WAITING:
-        seats.waiting -= 1
+    """Gives back the seat, held offer or waiting place the participant had."""
+    match participant.status:
+        case ParticipantStatus.CONFIRMED:
+            seats.confirmed -= 1
+        case ParticipantStatus.OFFERED:
+            seats.offered -= 1
+        case ParticipantStatus.WAITING:
+            seats.waiting -= 1

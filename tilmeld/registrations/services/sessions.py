@@ -9,7 +9,7 @@ from tilmeld.core.dates import clock
 from tilmeld.events.models import Event, Session
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
-from tilmeld.registrations.models import Participant, SessionChoice, SessionSeats
+from tilmeld.registrations.models import Participant, SeatCount, SessionChoice, SessionSeats
 
 
 def choice_slots(event: Event) -> list[list[Session]]:
@@ -27,13 +27,39 @@ def ensure_seats(event: Event) -> None:
     )
 
 
-def check_choices(slots: list[list[Session]], chosen: list[int], *, required: bool) -> None:
-    """One session per slot, from this event's slots; every slot answered when `required`."""
-    for slot in slots:
+def required_slots(event: Event, slots: list[list[Session]]) -> list[bool]:
+    """Which slots a registration must answer: those with a seat left in one of their sessions,
+    and every slot while the event is full (the newcomers wait, and pick wishes among all
+    sessions, full or not). A slot whose sessions are all full while the event has seats is
+    left open: nobody could get a seat in it."""
+    if not slots:
+        return []
+    counts = SeatCount.objects.filter(pk=event.pk).first()
+    taken = (counts.confirmed + counts.offered) if counts else 0
+    if event.capacity is not None and taken >= event.capacity and event.waiting_list_enabled:
+        return [True] * len(slots)
+    return slots_with_room(event, slots)
+
+
+def slots_with_room(event: Event, slots: list[list[Session]]) -> list[bool]:
+    """For each slot, whether one of its sessions has a seat left."""
+    taken = dict(
+        SessionSeats.objects.filter(session__event=event).values_list("session_id", "taken")
+    )
+    return [any(taken.get(s.pk, 0) < s.capacity for s in slot) for slot in slots]
+
+
+def check_choices(
+    slots: list[list[Session]], chosen: list[int], *, required: bool | list[bool]
+) -> None:
+    """One session per slot, from this event's slots; a slot must be answered when `required`
+    (one answer for all slots, or one per slot as required_slots gives)."""
+    needed = required if isinstance(required, list) else [required] * len(slots)
+    for slot, must in zip(slots, needed, strict=True):
         picked = [s.pk for s in slot if s.pk in chosen]
         if len(picked) > 1:
             raise RegistrationError(_("Choose one session per time slot."), code="sessions")
-        if required and not picked:
+        if must and not picked:
             raise RegistrationError(
                 _("Choose a session at %(time)s.") % {"time": clock(slot[0].starts_at)},
                 code="sessions",

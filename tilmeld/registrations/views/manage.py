@@ -3,13 +3,12 @@
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tilmeld.core.site import site_settings
-from tilmeld.registrations import selectors
+from tilmeld.registrations import rules, selectors
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
 from tilmeld.registrations.forms import (
@@ -20,20 +19,6 @@ from tilmeld.registrations.forms import (
 )
 from tilmeld.registrations.services import changes
 from tilmeld.registrations.services.booking import add_participants
-
-
-def _permissions(participant):
-    event = participant.event
-    now = timezone.now()
-    started = event.starts_at <= now
-    binding = participant.status == ParticipantStatus.CONFIRMED and event.is_binding(now)
-    active = participant.is_active and not started
-    return {
-        "can_edit": active,
-        "can_cancel": active and not binding,
-        "can_substitute": active and event.substitution_allowed,
-        "is_binding": binding,
-    }
 
 
 def _gone(request, participant):
@@ -56,9 +41,10 @@ def manage_participant(request, token):
         "seats_left": options["seats_left"],
         "current": list(chosen),
         "held": [pk for pk, choice in chosen.items() if choice.holds_seat],
+        "wishes": participant.status == ParticipantStatus.WAITING,
     }
     session_form = SessionChangeForm(**session_kwargs, prefix="sessions")
-    allowed = _permissions(participant)
+    allowed = rules.permissions(participant)
     initial = PersonForm.initial_for(participant, answers, questions)
     edit_form = PersonForm(initial=initial, questions=questions, prefix="edit")
     substitute_form = SubstituteForm(prefix="sub")
@@ -78,7 +64,7 @@ def manage_participant(request, token):
                     messages.success(request, _("Your changes have been saved."))
                     return redirect(participant.get_manage_url())
                 status = 422
-            elif action == "sessions" and allowed["can_edit"] and options["slots"]:
+            elif action == "sessions" and allowed["can_change_sessions"] and options["slots"]:
                 session_form = SessionChangeForm(request.POST, **session_kwargs, prefix="sessions")
                 if session_form.is_valid():
                     changes.change_sessions(participant, session_form.chosen())
@@ -123,7 +109,7 @@ def manage_participant(request, token):
         "substitute_form": substitute_form,
         "contact_email": participant.event.contact_email or site_settings(request).contact_email,
         "confirming_cancel": confirming,
-        **_permissions(participant),
+        **rules.permissions(participant),
     }
     return render(request, "registrations/manage.html", context, status=status)
 
@@ -150,7 +136,7 @@ def manage_booking(request, token):
                 target = next(
                     (p for p in active if str(p.pk) == request.POST.get("participant")), None
                 )
-                if target is None or not _permissions(target)["can_cancel"]:
+                if target is None or not rules.check(rules.Action.CANCEL, target):
                     raise RegistrationError(_("That registration cannot be cancelled here."))
                 if request.POST.get("confirm") != "yes":
                     confirming = target  # cannot be undone: asked once more on the page
@@ -179,7 +165,7 @@ def manage_booking(request, token):
     context = {
         "booking": booking,
         "event": event,
-        "rows": [(p, _permissions(p), selectors.waiting_position(p)) for p in participants],
+        "rows": [(p, rules.permissions(p), selectors.waiting_position(p)) for p in participants],
         "add_formset": add_formset,
         "can_add": room > 0 and availability.state in ("open", "full"),
         "availability": availability,
@@ -195,7 +181,7 @@ def substitute_in_booking(request, token, pk):
     participant = booking and booking.participants.select_related("event").filter(pk=pk).first()
     if participant is None:
         raise Http404
-    if not participant.is_active or not _permissions(participant)["can_substitute"]:
+    if not rules.check(rules.Action.SUBSTITUTE, participant):
         return _gone(request, participant)
     form = SubstituteForm(request.POST or None, prefix="sub")
     status = 200
