@@ -145,3 +145,20 @@ def test_the_demo_programme_reads_in_english_on_the_english_site(client, demo):
     assert "Runs one of the country&#x27;s largest public libraries" in page
     assert "Auditorium" in page
     assert "Bibliotekschef, Vejle" not in page
+
+
+def test_demo_meeting_has_an_open_offer_and_a_waiting_list(demo, client):
+    meeting = Event.objects.get(slug="netvaerksmoede-for-biblioteksledere")
+    statuses = list(meeting.participants.order_by("id").values_list("status", flat=True))
+
+    with time_machine.travel(TODAY, tick=False):
+        offered = meeting.participants.get(status="offered")
+        page = client.get(offered.get_offer_url())
+
+    assert (statuses.count("confirmed"), statuses.count("offered"), statuses.count("waiting")) == (
+        11,
+        1,
+        2,
+    )
+    assert page.status_code == 200
+    assert "Sig ja til pladsen" in page.content.decode()

@@ -9,6 +9,7 @@ from tilmeld.events.models import Event
 from tilmeld.mail.models import OutboxMessage
 from tilmeld.registrations.models import CheckIn, Question
 from tilmeld.registrations.services.booking import Booker, Person, register
+from tilmeld.registrations.services.changes import cancel_registration
 from tilmeld.registrations.services.checkin import check_in
 from tilmeld.registrations.services.sessions import choice_slots
 
@@ -91,6 +92,14 @@ def fill(event: Event, count: int, *, group_every: int = 5, by=None) -> None:
     ids = list(demo_mails.values_list("pk", flat=True))
     DBTaskResult.objects.filter(task_path=SEND_TASK, args_kwargs__args__0__in=ids).delete()
     demo_mails.delete()
+
+
+def free_a_seat(event: Event, *, by) -> None:
+    """Staff cancel one confirmed participant, so the first in line is offered the seat."""
+    if event.participants.exclude(status__in=["confirmed", "waiting"]).exists():
+        return
+    first = event.participants.filter(status="confirmed").order_by("id").first()
+    cancel_registration(first, by=by, reason="Demo: syg / ill")
 
 
 def arrive(event: Event, *, every: int, by) -> None:

@@ -53,7 +53,7 @@ class Command(BaseCommand):
         organisations = self.organisations()
         venues = self.venues()
         staff = self.staff(password)
-        self.events(organisations, venues)
+        self.events(organisations, venues, staff)
         self.past_day(staff)
         self.news()
         self.pages()
@@ -131,7 +131,7 @@ class Command(BaseCommand):
         )
         return {"planet": planet, "dokk1": dokk1}
 
-    def events(self, organisations, venues):
+    def events(self, organisations, venues, staff):
         def at(day, hour, minute=0):
             return dt.datetime(2016, 5, day, hour, minute, tzinfo=TZ)
 
@@ -218,6 +218,9 @@ class Command(BaseCommand):
             published_at=now - dt.timedelta(days=14),
         )
         participants.fill(meeting, 15, group_every=4)
+        # After the binding date: a cancellation by staff, and the seat offered to the first in
+        # line (its mail is printed when `make run` starts; the offer page shows the flow).
+        participants.free_a_seat(meeting, by=staff)
 
         workshop_start = (now + dt.timedelta(days=90)).replace(hour=12, minute=30)
         _demo_event(
