@@ -88,10 +88,17 @@ class EventWithRegistrationsAdmin(EventAdmin):
         super().save_related(request, form, formsets, change)
         schedule_reminders(form.instance)
         promoted = changes.promote_from_waiting_list(form.instance, by=request.user)
-        if promoted:
-            names = ", ".join(p.name for p in promoted)
+        moved_up = [p.name for p in promoted if p.status == ParticipantStatus.CONFIRMED]
+        offered = [p.name for p in promoted if p.status == ParticipantStatus.OFFERED]
+        if moved_up:
+            names = ", ".join(moved_up)
             self.message_user(
                 request, _("Moved up from the waiting list: %(names)s") % {"names": names}
+            )
+        if offered:
+            names = ", ".join(offered)
+            self.message_user(
+                request, _("Offered a seat from the waiting list: %(names)s") % {"names": names}
             )
 
 

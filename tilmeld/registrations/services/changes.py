@@ -185,10 +185,14 @@ def remind_registered(event: Event, email: str) -> None:
 
 
 def promote_from_waiting_list(event: Event, *, by=None) -> list[Participant]:
-    """Fills free seats from the waiting list, e.g. after staff raise the capacity."""
+    """Gives free seats to the waiting list, e.g. after staff raise the capacity: as offers or
+    straight up, as seats.promote decides."""
     with transaction.atomic():
         counts = seats.lock(event)
-        event.refresh_from_db(fields=["starts_at"])  # the capacity comes with the lock
+        # The capacity comes with the lock; the rest of the rule is read fresh here.
+        event.refresh_from_db(
+            fields=["starts_at", "binding_at", "waiting_list_mode", "offer_hours"]
+        )
         promoted = seats.promote(event, counts, by=by)
         seats.save(counts)
     return promoted
