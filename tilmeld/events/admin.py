@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from tilmeld.core.admin_inlines import InlineLabelsMixin
 from tilmeld.core.admin_mixins import PublicationStateFilter, PublishableAdminMixin
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
@@ -11,10 +12,11 @@ class CoOrganiserInline(admin.TabularInline):
     model = CoOrganiser
     extra = 1
     autocomplete_fields = ["organisation"]
+    add_another_label = _("Add another co-organiser")
 
 
 @admin.register(Event)
-class EventAdmin(PublishableAdminMixin, TranslationAdmin):
+class EventAdmin(InlineLabelsMixin, PublishableAdminMixin, TranslationAdmin):
     list_display = ["title", "starts_at", "venue", "state", "registration"]
     list_filter = [PublicationStateFilter, "is_cancelled", "starts_at", "venue"]
     list_select_related = ["venue"]

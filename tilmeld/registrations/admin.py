@@ -56,6 +56,7 @@ class QuestionInline(TranslationStackedInline):
 
     model = Question
     extra = 0
+    add_another_label = _("Add another question")
     fields = [
         ("text_da", "text_en"),
         ("kind", "position", "required", "sensitive"),
