@@ -2,7 +2,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.messages import WARNING
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.db.models import Count, F, OuterRef, Subquery
 from django.http import HttpResponse
@@ -11,7 +11,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from modeltranslation.admin import TranslationStackedInline
@@ -24,6 +23,7 @@ from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.exports import participants_csv
 from tilmeld.registrations.forms import SessionChangeForm, SubstituteForm
+from tilmeld.registrations.history_display import change_lines
 from tilmeld.registrations.models import (
     Answer,
     Participant,
@@ -136,16 +136,6 @@ class SessionChoiceInline(admin.TabularInline):
         return False  # changed through "Change sessions", which keeps the seat counts
 
 
-def _field_name(field: str) -> str:
-    """A history entry's field as staff know it: the participant's field, or a session."""
-    if field.startswith("session"):  # "session", or "session 13.15" in parallel slots
-        return capfirst(_("session")) + field.removeprefix("session")
-    try:
-        return capfirst(Participant._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:
-        return field
-
-
 class ChangeInline(admin.TabularInline):
     model = ParticipantChange
     extra = 0
@@ -155,12 +145,7 @@ class ChangeInline(admin.TabularInline):
 
     @admin.display(description=_("changes"))
     def what_changed(self, obj):
-        statuses = dict(ParticipantStatus.choices)
-        lines = []
-        for field, values in obj.changes.items():
-            before, after = (statuses.get(v, v) if field == "status" else v for v in values)
-            lines.append(f"{_field_name(field)}: {before or '–'} → {after or '–'}")
-        return "; ".join(lines) or "–"
+        return "; ".join(change_lines(obj.changes)) or "–"
 
     def has_add_permission(self, request, obj=None):
         return False
