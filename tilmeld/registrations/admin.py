@@ -1,6 +1,7 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.messages import WARNING
 from django.core.exceptions import PermissionDenied
 from django.db import models
@@ -271,11 +272,35 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
     def cancel_selected(self, request, queryset):
+        """Cancelling mails each person and moves the waiting list up, so staff first see
+        whom it concerns and confirm, as Django asks before deleting."""
+        if request.POST.get("post") != "yes":
+            return self._confirm_cancel(request, queryset)
         self._run(
             request,
             queryset,
             lambda p: changes.cancel_registration(p, by=request.user),
             _("%(count)d cancelled."),
+        )
+
+    def _confirm_cancel(self, request, queryset):
+        chosen = list(queryset.select_related("event").order_by("event__starts_at", "name"))
+        active = [p for p in chosen if p.is_active]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Cancel the selected registrations?"),
+            "opts": self.model._meta,
+            "participants": active,
+            "inactive_count": len(chosen) - len(active),
+            "waiting_list_moves": any(
+                p.status == ParticipantStatus.CONFIRMED and p.event.waiting_list_enabled
+                for p in active
+            ),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "back_url": request.get_full_path(),
+        }
+        return TemplateResponse(
+            request, "admin/registrations/participant/cancel_confirmation.html", context
         )
 
     @admin.action(
