@@ -13,6 +13,7 @@ class CoOrganiserInline(admin.TabularInline):
     extra = 1
     autocomplete_fields = ["organisation"]
     add_another_label = _("Add another co-organiser")
+    classes = ["collapse"]  # most events have none
 
 
 @admin.register(Event)
@@ -39,9 +40,18 @@ class EventAdmin(InlineLabelsMixin, PublishableAdminMixin, TranslationAdmin):
                 ]
             },
         ),
-        (_("Programme and image"), {"fields": ["programme_file", "image", "image_alt"]}),
+        (
+            _("Programme and image"),
+            {"fields": ["programme_file", "image", "image_alt"], "classes": ["collapse"]},
+        ),
         (_("Publishing"), {"fields": ["is_published", "published_at", "byline", "is_cancelled"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name.startswith(("summary", "audience")):  # a few lines; the body is long
+            field.widget.attrs["rows"] = 3
+        return field
 
     @admin.display(description=_("registration"))
     def registration(self, obj):
