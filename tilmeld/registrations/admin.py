@@ -286,16 +286,14 @@ class ParticipantAdmin(admin.ModelAdmin):
     def _confirm_cancel(self, request, queryset):
         chosen = list(queryset.select_related("event").order_by("event__starts_at", "name"))
         active = [p for p in chosen if p.is_active]
+        freed = [p.event for p in active if p.status == ParticipantStatus.CONFIRMED]
         context = {
             **self.admin_site.each_context(request),
             "title": _("Cancel the selected registrations?"),
             "opts": self.model._meta,
             "participants": active,
             "inactive_count": len(chosen) - len(active),
-            "waiting_list_moves": any(
-                p.status == ParticipantStatus.CONFIRMED and p.event.waiting_list_enabled
-                for p in active
-            ),
+            "waiting_list_moves": any(event.waiting_list_enabled for event in freed),
             "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
             "back_url": request.get_full_path(),
         }
