@@ -53,7 +53,7 @@ def test_admin_actions_cancel_promote_resend(staff_client, site):
     mail.outbox.clear()
 
     staff_client.post(url, {"action": "promote_selected", "_selected_action": [b.pk]})
-    staff_client.post(url, {"action": "cancel_selected", "_selected_action": [a.pk]})
+    staff_client.post(url, {"action": "cancel_selected", "_selected_action": [a.pk], "post": "yes"})
     staff_client.post(url, {"action": "resend_selected", "_selected_action": [b.pk]})
 
     a.refresh_from_db()

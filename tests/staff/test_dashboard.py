@@ -4,7 +4,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from tests.factories import EventFactory, StaffFactory, register_people
 from tilmeld.registrations.models import Question
@@ -93,3 +93,38 @@ def test_dashboard_needs_staff(client, site):
     response = client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk}))
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "dates"),
+    [
+        ("da", ["1. dec.", "2. dec.", "3. dec.", "4. dec."]),
+        ("en", ["1 Dec", "2 Dec", "3 Dec", "4 Dec"]),
+    ],
+)
+def test_chart_has_counts_up_the_side_and_dates_along_the_bottom(client, site, lang, dates):
+    from tests.core.pages import local
+
+    client.force_login(StaffFactory())
+    with time_machine.travel(local(2025, 12, 1, 9), tick=False):
+        event = EventFactory(
+            starts_at=local(2026, 1, 20, 9, 30), registration_opens_at=local(2025, 12, 1, 8)
+        )
+        register_people(event, "Anne")
+    with time_machine.travel(local(2025, 12, 3, 12), tick=False):
+        register_people(event, "Bo", "Cai", "Dea")
+    with time_machine.travel(local(2025, 12, 4, 10), tick=False), translation.override(lang):
+        html = client.get(
+            reverse("staff:dashboard", kwargs={"event_id": event.pk})
+        ).content.decode()
+
+    axis = html.split('<g class="axis">', 1)[1].split("</g>", 1)[0]
+    labels = re.findall(r"<text [^>]*>([^<]+)</text>", axis)
+    assert labels == ["0", "1", "2", "3", *dates]
+    table = html.split('class="dash-table"', 1)[1].split("</table>", 1)[0]
+    rows = [" ".join(re.findall(r"<td[^>]*>([^<]+)</td>", row)) for row in table.split("<tr>")[2:]]
+    full = {
+        "da": ["1. december 2025 1", "3. december 2025 3"],
+        "en": ["1 December 2025 1", "3 December 2025 3"],
+    }
+    assert rows == full[lang]  # the numbers behind the chart, for those who cannot see it

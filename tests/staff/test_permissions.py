@@ -42,7 +42,8 @@ def test_view_only_staff_cannot_cancel_or_check_in(client, site):
     [anne] = register_people(event, "Anne")
     changelist = reverse("admin:registrations_participant_changelist")
 
-    client.post(changelist, {"action": "cancel_selected", "_selected_action": [anne.pk]})
+    confirmed = {"action": "cancel_selected", "_selected_action": [anne.pk], "post": "yes"}
+    client.post(changelist, confirmed)
     check_in = client.post(
         reverse(
             "staff:checkin_participant", kwargs={"event_id": event.pk, "participant_id": anne.pk}

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
+from tilmeld.core.admin_inlines import InlineLabelsMixin
 from tilmeld.core.admin_mixins import PublicationStateFilter, PublishableAdminMixin
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
@@ -11,10 +12,12 @@ class CoOrganiserInline(admin.TabularInline):
     model = CoOrganiser
     extra = 1
     autocomplete_fields = ["organisation"]
+    add_another_label = _("Add another co-organiser")
+    classes = ["collapse"]  # most events have none
 
 
 @admin.register(Event)
-class EventAdmin(PublishableAdminMixin, TranslationAdmin):
+class EventAdmin(InlineLabelsMixin, PublishableAdminMixin, TranslationAdmin):
     list_display = ["title", "starts_at", "venue", "state", "registration"]
     list_filter = [PublicationStateFilter, "is_cancelled", "starts_at", "venue"]
     list_select_related = ["venue"]
@@ -38,9 +41,18 @@ class EventAdmin(PublishableAdminMixin, TranslationAdmin):
                 ]
             },
         ),
-        (_("Programme and image"), {"fields": ["programme_file", "image", "image_alt"]}),
+        (
+            _("Programme and image"),
+            {"fields": ["programme_file", "image", "image_alt"], "classes": ["collapse"]},
+        ),
         (_("Publishing"), {"fields": ["is_published", "published_at", "byline", "is_cancelled"]}),
     ]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name.startswith(("summary", "audience")):  # a few lines; the body is long
+            field.widget.attrs["rows"] = 3
+        return field
 
     @admin.display(description=_("registration"))
     def registration(self, obj):

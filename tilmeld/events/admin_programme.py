@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from tilmeld.events.models import Session, Speaker
@@ -80,6 +81,7 @@ class SessionInline(TranslationTabularInline):
         "description",
     ]
     autocomplete_fields = ["speakers"]
+    add_another_label = gettext_lazy("Add another session")
     ordering = ["starts_at", "room"]
     formfield_overrides = {
         Session._meta.get_field("description").__class__: {

@@ -1,17 +1,15 @@
 from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.messages import WARNING
-from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db import models
 from django.db.models import Count, F, OuterRef, Subquery
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
 from django.utils.html import format_html
-from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from modeltranslation.admin import TranslationStackedInline
@@ -20,11 +18,11 @@ from tilmeld.core.dates import datetime_text
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import Event
-from tilmeld.registrations.admin_forms import StaffRegistrationForm
+from tilmeld.registrations.admin_views import StaffParticipantViews
 from tilmeld.registrations.enums import ParticipantStatus
-from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
+from tilmeld.registrations.exceptions import RegistrationError
 from tilmeld.registrations.exports import participants_csv
-from tilmeld.registrations.forms import SessionChangeForm, SubstituteForm
+from tilmeld.registrations.history_display import change_lines
 from tilmeld.registrations.models import (
     Answer,
     Participant,
@@ -32,9 +30,8 @@ from tilmeld.registrations.models import (
     Question,
     SessionChoice,
 )
-from tilmeld.registrations.selectors import availability, chosen_sessions, form_options
+from tilmeld.registrations.selectors import availability
 from tilmeld.registrations.services import changes, offers
-from tilmeld.registrations.services.booking import Booker, register
 from tilmeld.registrations.services.sessions import choice_slots
 from tilmeld.registrations.tasks import schedule_reminders
 
@@ -57,6 +54,7 @@ class QuestionInline(TranslationStackedInline):
 
     model = Question
     extra = 0
+    add_another_label = _("Add another question")
     fields = [
         ("text_da", "text_en"),
         ("kind", "position", "required", "sensitive"),
@@ -102,11 +100,6 @@ class EventWithRegistrationsAdmin(EventAdmin):
             )
 
 
-def _chosen_event(request) -> Event | None:
-    raw = request.POST.get("event") or request.GET.get("event") or ""
-    return Event.objects.filter(pk=raw).first() if raw.isascii() and raw.isdigit() else None
-
-
 class AnswerInline(admin.TabularInline):
     model = Answer
     extra = 0
@@ -143,16 +136,6 @@ class SessionChoiceInline(admin.TabularInline):
         return False  # changed through "Change sessions", which keeps the seat counts
 
 
-def _field_name(field: str) -> str:
-    """A history entry's field as staff know it: the participant's field, or a session."""
-    if field.startswith("session"):  # "session", or "session 13.15" in parallel slots
-        return capfirst(_("session")) + field.removeprefix("session")
-    try:
-        return capfirst(Participant._meta.get_field(field).verbose_name)
-    except FieldDoesNotExist:
-        return field
-
-
 class ChangeInline(admin.TabularInline):
     model = ParticipantChange
     extra = 0
@@ -162,19 +145,14 @@ class ChangeInline(admin.TabularInline):
 
     @admin.display(description=_("changes"))
     def what_changed(self, obj):
-        statuses = dict(ParticipantStatus.choices)
-        lines = []
-        for field, values in obj.changes.items():
-            before, after = (statuses.get(v, v) if field == "status" else v for v in values)
-            lines.append(f"{_field_name(field)}: {before or '–'} → {after or '–'}")
-        return "; ".join(lines) or "–"
+        return "; ".join(change_lines(obj.changes)) or "–"
 
     def has_add_permission(self, request, obj=None):
         return False
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(StaffParticipantViews, admin.ModelAdmin):
     list_display = [
         "name",
         "email",
@@ -301,6 +279,10 @@ class ParticipantAdmin(admin.ModelAdmin):
 
     @admin.action(description=_("Cancel the selected registrations"), permissions=["change"])
     def cancel_selected(self, request, queryset):
+        """Cancelling mails each person and moves the waiting list up, so staff first see
+        whom it concerns and confirm, as Django asks before deleting."""
+        if request.POST.get("post") != "yes":
+            return self._confirm_cancel(request, queryset)
         self._run(
             request,
             queryset,
@@ -318,6 +300,24 @@ class ParticipantAdmin(admin.ModelAdmin):
             _("%(count)d offered a seat."),
         )
         self._warn_beyond_capacity(request, {p.event for p in queryset.select_related("event")})
+
+    def _confirm_cancel(self, request, queryset):
+        chosen = list(queryset.select_related("event").order_by("event__starts_at", "name"))
+        active = [p for p in chosen if p.is_active]
+        freed = [p.event for p in active if p.status != ParticipantStatus.WAITING]
+        context = {
+            **self.admin_site.each_context(request),
+            "title": _("Cancel the selected registrations?"),
+            "opts": self.model._meta,
+            "participants": active,
+            "inactive_count": len(chosen) - len(active),
+            "waiting_list_moves": any(event.waiting_list_enabled for event in freed),
+            "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+            "back_url": request.get_full_path(),
+        }
+        return TemplateResponse(
+            request, "admin/registrations/participant/cancel_confirmation.html", context
+        )
 
     @admin.action(
         description=_("Move the selected up from the waiting list"), permissions=["change"]
@@ -378,126 +378,6 @@ class ParticipantAdmin(admin.ModelAdmin):
         stem = pgettext("file name", "participants")
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
         return response
-
-    def register_view(self, request):
-        if not request.user.has_perm("registrations.change_participant"):
-            raise PermissionDenied
-        event = _chosen_event(request)
-        options = form_options(event, staff=True) if event else {}
-        shown = {"shown_for": event.pk if event else None}
-        form = StaffRegistrationForm(
-            request.POST or None, initial={"event": event, **shown}, **options
-        )
-        unseen = options and (options["questions"] or options["slots"])
-        if request.method == "POST" and unseen and request.POST.get("shown_for") != str(event.pk):
-            # The event was picked just now: its questions and sessions come first.
-            form = StaffRegistrationForm(initial={**request.POST.dict(), **shown}, **options)
-            self.message_user(
-                request,
-                _("Answer the event's questions and choose sessions, then register."),
-                messages.INFO,
-            )
-        elif request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            person = form.person()
-            try:
-                booking = register(
-                    data["event"],
-                    # The participant books for themselves: their mail has the one manage
-                    # link, and no booking summary goes to staff. The history names the staff.
-                    booker=Booker(person.name, person.email, person.organisation, person.phone),
-                    people=[person],
-                    language=data["language"],
-                    by=request.user,
-                    override_capacity=data["override_capacity"],
-                )
-            except AlreadyRegistered:
-                # Said plainly to staff; no reminder is mailed from here.
-                form.add_error("email", _("This address is already registered for the event."))
-            except RegistrationError as error:
-                form.add_error(None, error.message)
-            else:
-                participant = booking.participants.get()
-                status = participant.get_status_display()
-                self.message_user(
-                    request,
-                    _("%(name)s is registered: %(status)s.")
-                    % {"name": participant.name, "status": status},
-                )
-                return redirect(
-                    reverse("admin:registrations_participant_change", args=[participant.pk])
-                )
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "title": _("Register a participant"),
-            "opts": self.model._meta,
-            "submit_label": _("Register"),
-        }
-        return TemplateResponse(request, "admin/registrations/staff_form.html", context)
-
-    def substitute_view(self, request, pk):
-        if not request.user.has_perm("registrations.change_participant"):
-            raise PermissionDenied
-        participant = get_object_or_404(Participant.objects.select_related("event"), pk=pk)
-        form = SubstituteForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            try:
-                new = changes.substitute_participant(participant, form.person(), by=request.user)
-            except RegistrationError as error:
-                form.add_error(None, error.message)
-            else:
-                self.message_user(
-                    request,
-                    _("%(old)s's seat now belongs to %(new)s.")
-                    % {"old": participant.name, "new": new.name},
-                )
-                return redirect(reverse("admin:registrations_participant_change", args=[new.pk]))
-        title = _("Hand over %(name)s's seat") % {"name": participant.name}
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "title": title,
-            "opts": self.model._meta,
-            "participant": participant,
-        }
-        return TemplateResponse(request, "admin/registrations/staff_form.html", context)
-
-    def sessions_view(self, request, pk):
-        """Staff choose a participant's sessions as the participant would on the manage page:
-        one per parallel slot, within the seats left (their own seat counts as free)."""
-        if not request.user.has_perm("registrations.change_participant"):
-            raise PermissionDenied
-        participant = get_object_or_404(Participant.objects.select_related("event"), pk=pk)
-        options = form_options(participant.event, staff=True)
-        chosen = chosen_sessions(participant)
-        form = SessionChangeForm(
-            request.POST or None,
-            slots=options["slots"],
-            seats_left=options["seats_left"],
-            current=list(chosen),
-            held=[pk for pk, choice in chosen.items() if choice.holds_seat],
-            mine=False,  # staff read the form: no "your seat"
-        )
-        back = reverse("admin:registrations_participant_change", args=[participant.pk])
-        if not options["slots"] or not participant.is_active:
-            return redirect(back)
-        if request.method == "POST" and form.is_valid():
-            try:
-                changes.change_sessions(participant, form.chosen(), by=request.user)
-            except RegistrationError as error:
-                form.add_error(None, error.message)
-            else:
-                self.message_user(request, _("The sessions have been saved."))
-                return redirect(back)
-        context = {
-            **self.admin_site.each_context(request),
-            "form": form,
-            "title": _("Sessions for %(name)s") % {"name": participant.name},
-            "opts": self.model._meta,
-            "participant": participant,
-        }
-        return TemplateResponse(request, "admin/registrations/staff_form.html", context)
 
     def render_change_form(self, request, context, *args, obj=None, **kwargs):
         if obj is not None and obj.status in (

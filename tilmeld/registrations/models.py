@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tilmeld.core import dates
+from tilmeld.core.labels import labelled
 from tilmeld.events.models import Event, Session
 from tilmeld.registrations.enums import (
     ACTIVE_STATUSES,
@@ -213,7 +214,7 @@ class Answer(models.Model):
         verbose_name_plural = _("answers")
 
     def __str__(self):
-        return f"{self.question}: {self.display}"
+        return labelled(self.question, self.display)
 
     @property
     def display(self) -> str:

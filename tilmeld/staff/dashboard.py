@@ -4,6 +4,7 @@ from django.shortcuts import render
 from django.urls import path
 from django.utils import formats
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from tilmeld.registrations.selectors import availability
 from tilmeld.registrations.services import checkin
@@ -23,7 +24,12 @@ def event_dashboard(request, event_id):
         event=event,
         availability=availability(event),
         counts=counts,
-        chart=bar_chart(days, label=lambda bar: formats.date_format(bar.day, "DATE_FORMAT")),
+        chart=bar_chart(
+            days,
+            label=lambda bar: formats.date_format(bar.day, "DATE_FORMAT"),
+            # Django's "N" is the short month as Danish writes it: "3. dec.", "3. maj".
+            axis_label=lambda bar: formats.date_format(bar.day, pgettext("chart date", "j M")),
+        ),
         total_registered=sum(bar.count for bar in days),
         checked_in=arrived,
         organisations=stats.top_organisations(event),

@@ -21,7 +21,11 @@ class BroadcastForm(forms.Form):
     session = forms.ModelChoiceField(
         label=gettext_lazy("Session"), queryset=Session.objects.none(), required=False
     )
-    subject = forms.CharField(label=gettext_lazy("Subject"), max_length=200)
+    subject = forms.CharField(
+        label=gettext_lazy("Subject"),
+        max_length=200,
+        widget=forms.TextInput(attrs={"class": "vTextField message-subject"}),
+    )
     body = forms.CharField(
         label=gettext_lazy("Message"),
         max_length=20000,

@@ -5,6 +5,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from tilmeld.core import dates, markup
+from tilmeld.core.labels import labelled as join_label
 
 register = template.Library()
 
@@ -50,6 +51,12 @@ def span(start, end=None):
 @register.simple_tag
 def time_span(start, end):
     return dates.time_span_text(start, end)
+
+
+@register.filter
+def labelled(label, text):
+    """{{ field.label|labelled:field.errors.0 }}: no colon after a label ending in "?"."""
+    return join_label(label, text)
 
 
 @register.filter
