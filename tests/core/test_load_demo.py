@@ -92,7 +92,7 @@ def test_demo_conference_page(client, demo):
     assert "<h1>Conference: Strengthening strategic cooperation in the municipality</h1>" in page
     assert text_of(page, "p", "state-text") == "Registration for the event is now closed."
     assert text_of(page, "p", "binding") == (
-        "Registrations are binding after 10 May 2016. "
+        "Registration became binding after 10 May 2016. "
         "After that another person may attend in your place."
     )
     programme = url("events:programme_pdf", "en", slug=CONFERENCE)

@@ -38,7 +38,7 @@ class EventAdmin(PublishableAdminMixin, TranslationAdmin):
             },
         ),
         (_("Programme and image"), {"fields": ["programme_file", "image", "image_alt"]}),
-        (_("Publishing"), {"fields": ["is_published", "published_at", "byline", "is_cancelled"]}),
+        (_("Publishing"), {"fields": ["is_published", "published_at", "is_cancelled"]}),
     ]
 
     @admin.display(description=_("registration"))
