@@ -5,6 +5,7 @@ import time_machine
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
 from tests.core.pages import content, local, text_of, url
 from tilmeld.core.models import Page, SiteSettings
@@ -92,7 +93,7 @@ def test_demo_conference_page(client, demo):
     assert "<h1>Conference: Strengthening strategic cooperation in the municipality</h1>" in page
     assert text_of(page, "p", "state-text") == "Registration for the event is now closed."
     assert text_of(page, "p", "binding") == (
-        "Registrations are binding after 10 May 2016. "
+        "Registration became binding after 10 May 2016. "
         "After that another person may attend in your place."
     )
     programme = url("events:programme_pdf", "en", slug=CONFERENCE)
@@ -145,6 +146,54 @@ def test_the_demo_programme_reads_in_english_on_the_english_site(client, demo):
     assert "Runs one of the country&#x27;s largest public libraries" in page
     assert "Auditorium" in page
     assert "Bibliotekschef, Vejle" not in page
+
+
+WORKSHOP = "workshop-borgerinddragelse-i-praksis"
+MEETING = "netvaerksmoede-for-biblioteksledere"
+
+
+@pytest.mark.django_db
+def test_demo_workshop_opens_at_nine_whatever_the_hour_it_is_loaded(client):
+    with time_machine.travel(local(2026, 3, 2, 3, 17), tick=False):  # loaded at night
+        load_demo()
+        page = content(client.get(url("events:detail", slug=WORKSHOP)))
+
+    workshop = Event.objects.get(slug=WORKSHOP)
+    assert workshop.registration_opens_at == local(2026, 3, 12, 9)
+    assert text_of(page, "p", "state-text") == "Tilmeldingen åbner 12. marts 2026, kl. 9.00."
+
+
+def test_demo_afternoon_meeting_asks_no_dinner_question(demo):
+    meeting = Event.objects.get(slug=MEETING)
+
+    questions = [(q.text_da, q.text_en, q.choices_da) for q in meeting.questions.all()]
+    hours = (timezone.localtime(meeting.starts_at).hour, timezone.localtime(meeting.ends_at).hour)
+    assert hours == (13, 16)
+    assert questions == [
+        (
+            "Hvilket emne vil du helst drøfte?",
+            "Which topic would you most like to discuss?",
+            "Budgetter\nBemanding\nÅbningstider",
+        )
+    ]
+    first = meeting.participants.order_by("id").first()
+    assert [answer.value for answer in first.answers.all()] == ["Budgetter"]
+
+
+def test_demo_privacy_policy_promises_only_what_the_site_does(client, demo):
+    danish = content(client.get(url("page", slug="privatlivspolitik")))
+    page = Page.objects.get(slug="privatlivspolitik")
+
+    assert "senest et år" not in page.body_da and "one year" not in page.body_en
+    assert (
+        "Oplysningerne slettes ikke automatisk: vi gemmer dem, indtil du beder os om at slette "
+        "dem. Skriv til db@db.dk, så sletter vi dine oplysninger."
+    ) in " ".join(page.body_da.split())
+    assert (
+        "The details are not deleted automatically: we keep them until you ask us to delete "
+        "them. Write to db@db.dk and we will delete your details."
+    ) in " ".join(page.body_en.split())
+    assert "Oplysningerne slettes ikke automatisk" in danish
 
 
 def test_demo_meeting_has_an_open_offer_and_a_waiting_list(demo, client):

@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from pypdf import PdfReader
@@ -162,6 +163,20 @@ def test_event_page_shows_the_timetable_in_slots_with_danish_times(client, site)
     assert '<p class="visually-hidden">2 programpunkter på samme tid</p>' in page
 
 
+def test_a_session_title_shown_in_danish_on_the_english_page_is_marked_danish(client, site):
+    event = conference()
+    SessionFactory(event=event, title_da="Borgerinddragelse", title_en="")
+    SessionFactory(event=event, title_da="Velkomst", title_en="Welcome")
+
+    page = content(client.get(url("events:detail", "en", slug=event.slug)))
+
+    # The card's words hyphenate in their own language (site.css: hyphens: auto).
+    assert re.findall(r'<h3 class="session-title"([^>]*)>([^<]*)<', page) == [
+        (' lang="da"', "Borgerinddragelse"),
+        ("", "Welcome"),
+    ]
+
+
 def test_event_page_shows_the_timetable_in_english(client, site):
     event = conference()
     programme(event)
@@ -235,7 +250,8 @@ def test_programme_pdf_in_danish_has_titles_speakers_and_danish_dates(client, si
     event = conference(binding_at=local(2016, 5, 9, 12))
     programme(event)
 
-    response = client.get(url("events:programme_pdf", slug=event.slug))
+    with time_machine.travel(local(2016, 5, 1), tick=False):  # printed before the binding date
+        response = client.get(url("events:programme_pdf", slug=event.slug))
 
     text = pdf_text(response.content)
     assert response["Content-Type"] == "application/pdf"
@@ -264,11 +280,24 @@ def test_programme_pdf_in_danish_has_titles_speakers_and_danish_dates(client, si
             "Oplægsholdere",
             "Anna Jensen, Direktør, Danmarks Biblioteksforening",
             "Bo Nielsen, Bibliotekar, Tårnby Bibliotek Bo arbejder med læsefremme.",
-            "Tilmeldinger er bindende efter 9. maj 2016, kl. 12.00.",
+            "Tilmeldingen er bindende efter 9. maj 2016, kl. 12.00. "
+            "Herefter kan en anden person deltage i stedet for dig.",
         ],
     )
     assert text.count("Anna Jensen") == 3
     assert "Welcome" not in text
+
+
+def test_programme_pdf_title_is_not_hyphenated(client, site):
+    # With hyphens: auto WeasyPrint set this title as "… demo confer‐" / "ence".
+    event = conference(title_en="Library of tomorrow: a Danish demo conference")
+    programme(event)
+
+    response = client.get(url("events:programme_pdf", "en", slug=event.slug))
+
+    lines = pdf_lines(response.content).splitlines()
+    assert lines[1:3] == ["Library of tomorrow: a Danish demo", "conference"]
+    assert "\u2010" not in pdf_lines(response.content)  # the hyphen WeasyPrint adds
 
 
 def test_programme_pdf_in_english_has_english_titles(client, site):

@@ -6,10 +6,7 @@ from tests.factories import EventFactory
 
 pytestmark = pytest.mark.django_db
 
-BINDING = (
-    "Registrations are binding after 10 May 2016. "
-    "After that another person may attend in your place."
-)
+LAST_FREE_MINUTE, BINDING_FROM = local(2016, 5, 10, 23, 59), local(2016, 5, 11)
 
 
 def conference(**fields):
@@ -50,7 +47,44 @@ def test_registration_state_follows_the_dates(client, site, moment, state, text)
 
     assert f'<section class="registration-panel state-{state}"' in page
     assert text_of(page, "p", "state-text") == text
-    assert text_of(page, "p", "binding") == BINDING
+
+
+@pytest.mark.parametrize(
+    ("moment", "lang", "text"),
+    [
+        (
+            LAST_FREE_MINUTE,
+            "en",
+            "Registration is binding after 10 May 2016. "
+            "After that another person may attend in your place.",
+        ),
+        (
+            BINDING_FROM,
+            "en",
+            "Registration became binding after 10 May 2016. "
+            "After that another person may attend in your place.",
+        ),
+        (
+            LAST_FREE_MINUTE,
+            "da",
+            "Tilmeldingen er bindende efter 10. maj 2016. "
+            "Herefter kan en anden person deltage i stedet for dig.",
+        ),
+        (
+            BINDING_FROM,
+            "da",
+            "Tilmeldingen blev bindende efter 10. maj 2016. "
+            "Herefter kan en anden person deltage i stedet for dig.",
+        ),
+    ],
+)
+def test_binding_sentence_turns_past_at_the_binding_midnight(client, site, moment, lang, text):
+    event = conference()  # binding from midnight 11 May
+
+    with time_machine.travel(moment, tick=False):
+        page = content(client.get(url("events:detail", lang, slug=event.slug)))
+
+    assert text_of(page, "p", "binding") == text
 
 
 def test_registration_without_closing_time_closes_when_the_event_starts(client, site):

@@ -124,6 +124,18 @@ def test_event_page_shows_the_date_in_danish(client, site):
     assert event_time(content(response)) == "23. maj 2016, kl. 9.30\N{EN DASH}16.00"
 
 
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_event_page_has_no_news_byline(client, site, lang):
+    event = conference(byline_da="Hanne Hansen", byline_en="Hanne Hansen")
+
+    page = content(client.get(url("events:detail", lang, slug=event.slug)))
+
+    assert 'class="byline"' not in page
+    assert "Hanne Hansen" not in page
+    assert "Skrevet af" not in page and "Written by" not in page
+    assert text_of(page, "header", "event-header") == "Konference om samarbejde"
+
+
 def test_event_page_shows_the_date_in_english(client, site):
     event = conference()
 
@@ -252,7 +264,7 @@ def test_event_page_in_english_falls_back_to_the_danish_title(client, site):
 
     page = content(client.get(url("events:detail", "en", slug=event.slug)))
 
-    assert "<h1>Konference om samarbejde</h1>" in page
+    assert '<h1 lang="da">Konference om samarbejde</h1>' in page  # hyphenated as Danish
 
 
 @pytest.mark.parametrize(

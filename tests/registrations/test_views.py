@@ -39,14 +39,14 @@ def errors(response):
     return re.findall(r'class="error" id="[^"]+">([^<]+)<', response.content.decode())
 
 
-def test_register_redirects_to_booking_and_mails(client, site):
+def test_register_alone_redirects_to_the_mailed_participant_page(client, site):
     event = EventFactory(capacity=10)
 
     response = client.post(register_url(event), form_data(client, event))
 
-    booking = Booking.objects.get()
+    anne = Participant.objects.get()
     assert response.status_code == 302
-    assert response["Location"] == booking.get_manage_url() + "#main"
+    assert response["Location"] == anne.get_manage_url() + "#main"
     page = client.get(response["Location"]).content.decode()
     assert "Tak. Tilmeldingen er bekræftet" in page
     assert "Anne Hansen" in page

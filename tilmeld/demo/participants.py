@@ -27,19 +27,28 @@ SEND_TASK = "tilmeld.mail.tasks.send_message"
 TITLES = ["Bibliotekar", "Biblioteksleder", "Kulturchef", "Formidler", "Konsulent"]
 
 
-def questions(event: Event) -> list[Question]:
+# A day with an evening dinner (the conferences).
+DAY_QUESTIONS = [
+    dict(text_da="Kost", text_en="Diet", kind="multiple",
+         choices_da="Vegetar\nVegansk\nGlutenfri\nLaktosefri",
+         choices_en="Vegetarian\nVegan\nGluten-free\nLactose-free", sensitive=True),
+    dict(text_da="Har du behov for tilgængelighed (fx tolk eller niveaufri adgang)?",
+         text_en="Do you have accessibility needs (e.g. an interpreter or step-free access)?",
+         kind="text", sensitive=True),
+    dict(text_da="Deltager du i middagen om aftenen?", text_en="Will you join the dinner in the evening?",
+         kind="yes_no", required=True),
+]  # fmt: skip
+# An afternoon meeting: no meals, a topic to prepare.
+MEETING_QUESTIONS = [
+    dict(text_da="Hvilket emne vil du helst drøfte?", text_en="Which topic would you most like to discuss?",
+         kind="choice", choices_da="Budgetter\nBemanding\nÅbningstider",
+         choices_en="Budgets\nStaffing\nOpening hours"),
+]  # fmt: skip
+
+
+def questions(event: Event, specs=DAY_QUESTIONS) -> list[Question]:
     if event.questions.exists():
         return list(event.questions.all())
-    specs = [
-        dict(text_da="Kost", text_en="Diet", kind="multiple",
-             choices_da="Vegetar\nVegansk\nGlutenfri\nLaktosefri",
-             choices_en="Vegetarian\nVegan\nGluten-free\nLactose-free", sensitive=True),
-        dict(text_da="Har du behov for tilgængelighed (fx tolk eller niveaufri adgang)?",
-             text_en="Do you have accessibility needs (e.g. an interpreter or step-free access)?",
-             kind="text", sensitive=True),
-        dict(text_da="Deltager du i middagen om aftenen?", text_en="Will you join the dinner in the evening?",
-             kind="yes_no", required=True),
-    ]  # fmt: skip
     return [
         Question.objects.create(event=event, position=i, **spec) for i, spec in enumerate(specs)
     ]
@@ -68,12 +77,14 @@ def _person(n: int, event_questions: list[Question], slots) -> Person:
     )
 
 
-def fill(event: Event, count: int, *, group_every: int = 5, by=None) -> None:
+def fill(
+    event: Event, count: int, *, group_every: int = 5, by=None, question_specs=DAY_QUESTIONS
+) -> None:
     """Registers `count` demo people, every `group_every`-th booking a group of three. `by` (a
     staff user) registers outside the registration window, e.g. for a past event."""
     if event.participants.exists():
         return
-    event_questions = questions(event)
+    event_questions = questions(event, question_specs)
     slots = choice_slots(event)
     n = 0
     while n < count:

@@ -159,14 +159,21 @@ PAGES = [
         "title_en": "Privacy policy",
         "body_da": """\
 Når du tilmelder dig et arrangement, behandler vi dit navn, din e-mail, din arbejdsplads og dine
-svar på arrangementets spørgsmål. Vi bruger oplysningerne til at afvikle arrangementet og
-sletter dem senest et år efter.
+svar på arrangementets spørgsmål. Vi bruger oplysningerne til at afvikle arrangementet.
+
+Oplysningerne slettes ikke automatisk: vi gemmer dem, indtil du beder os om at slette dem. Skriv
+til db@db.dk, så sletter vi dine oplysninger.
 
 Oplysninger om kost og helbred er frivillige og ses kun af arrangørerne.
 """,
         "body_en": """\
 When you register for an event we process your name, e-mail, workplace and your answers to the
-event's questions. We use them to run the event and delete them at the latest one year after.
+event's questions. We use them to run the event.
+
+The details are not deleted automatically: we keep them until you ask us to delete them. Write to
+db@db.dk and we will delete your details.
+
+Details about diet and health are optional and only the organisers see them.
 """,
     },
     {

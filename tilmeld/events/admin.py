@@ -45,7 +45,7 @@ class EventAdmin(InlineLabelsMixin, PublishableAdminMixin, TranslationAdmin):
             _("Programme and image"),
             {"fields": ["programme_file", "image", "image_alt"], "classes": ["collapse"]},
         ),
-        (_("Publishing"), {"fields": ["is_published", "published_at", "byline", "is_cancelled"]}),
+        (_("Publishing"), {"fields": ["is_published", "published_at", "is_cancelled"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):

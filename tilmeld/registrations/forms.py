@@ -3,6 +3,7 @@ from functools import cache
 
 from django import forms
 from django.forms import formset_factory
+from django.forms.utils import ErrorDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
@@ -114,9 +115,11 @@ class PersonForm(forms.Form):
         staff=False,
         required_slots=None,
         wishes=False,
+        drafting=False,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
+        self.drafting = drafting
         self.questions = list(questions)
         self.slots = list(slots)
         self.wishes = wishes
@@ -136,6 +139,12 @@ class PersonForm(forms.Form):
                 "job_title": "organization-title",
                 "phone": "tel",
             }[name]
+
+    def full_clean(self):
+        if self.drafting:  # a row added while filling in is not a send: nothing is checked yet
+            self._errors, self.cleaned_data = ErrorDict(), {}
+            return
+        super().full_clean()
 
     def clean_email(self):
         return self.cleaned_data["email"].strip()
@@ -199,10 +208,21 @@ class BookingForm(PersonForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["consent"] = self.fields.pop("consent")  # last, as on the page
-        if self.is_bound and not self.data.get(self.add_prefix("attending")):
-            for name in self.fields:  # a booker who stays home answers nothing and picks nothing
-                if name.startswith(("q", "session_")):
-                    self.fields[name].required = False
+        self.stays_home = self.is_bound and not self.data.get(self.add_prefix("attending"))
+        if self.stays_home:  # a booker who stays home answers nothing and picks nothing
+            for name in self.own_fields():
+                self.fields[name].required = False
+
+    def own_fields(self) -> list[str]:
+        """The booker's sessions and answers: only for a booker who attends."""
+        return [name for name in self.fields if name.startswith(("q", "session_"))]
+
+    def full_clean(self):
+        super().full_clean()
+        if self.stays_home:  # what was typed before unticking is neither checked nor kept
+            for name in self.own_fields():
+                self._errors.pop(name, None)
+                self.cleaned_data.pop(name, None)
 
     def booker(self) -> Booker:
         data = self.cleaned_data

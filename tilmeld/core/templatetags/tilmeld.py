@@ -1,8 +1,10 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 
 from tilmeld.core import dates, markup
 from tilmeld.core.labels import labelled as join_label
@@ -80,6 +82,18 @@ def translated_url(context, language):
 
             return reverse("home")
     return url
+
+
+@register.simple_tag
+def fallback_lang(instance, field: str):
+    """` lang="da"` where a translated field is shown in another language than the page's: an
+    empty English title shows the Danish one (modeltranslation's fallback), which then
+    hyphenates as Danish."""
+    current = get_language()
+    for language in (current, *settings.MODELTRANSLATION_FALLBACK_LANGUAGES):
+        if getattr(instance, f"{field}_{language}", None):
+            return format_html(' lang="{}"', language) if language != current else ""
+    return ""
 
 
 @register.filter

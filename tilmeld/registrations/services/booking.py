@@ -168,6 +168,12 @@ def _mail(participants, keys: list) -> None:
         mails.to_participant(participant, "registered", pk=key)
 
 
+def sends_summary(booker: Booker, people: list[Person]) -> bool:
+    """Whether the booker gets a summary with the booking's link: unless they registered only
+    themselves, when their own confirmation says it all."""
+    return len(people) > 1 or people[0].email.lower() != booker.email.lower()
+
+
 def register(
     event: Event,
     *,
@@ -191,7 +197,7 @@ def register(
     # Addresses already registered are found by the unique index below: one query fewer here.
     _check_people(event, people, by=by, taken=False)
     _check_sessions(event, people, by=by, slots=slots)
-    summary = len(people) > 1 or people[0].email.lower() != booker.email.lower()
+    summary = sends_summary(booker, people)
     try:
         reserve = {Booking: 1, Participant: len(people), OutboxMessage: len(people) + summary}
         with _under_seat_lock(event, reserve) as (keys, counts):

@@ -14,7 +14,7 @@ from tilmeld.registrations import event_cache, selectors
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.forms import COLLEAGUE_ERRORS, BookingForm, colleague_formset
 from tilmeld.registrations.services import changes
-from tilmeld.registrations.services.booking import register
+from tilmeld.registrations.services.booking import register, sends_summary
 from tilmeld.registrations.views import form_cache
 
 OPEN_STATES = (RegistrationState.OPEN, RegistrationState.FULL)
@@ -51,16 +51,18 @@ def register_view(request, slug):
             raw = data.get("colleague-TOTAL_FORMS", "0")
             total = int(raw) if raw.isascii() and raw.isdigit() else 0
             data = _with_rows(data, "colleague", min(total + 1, max_colleagues))
-        form = BookingForm(data, **kwargs)
+        # Adding a row is not sending: the rows come back as typed, without errors.
+        sent = {**kwargs, "drafting": adding}
+        form = BookingForm(data, **sent)
         colleagues = formset_class(
-            data, prefix="colleague", form_kwargs=kwargs, error_messages=COLLEAGUE_ERRORS
+            data, prefix="colleague", form_kwargs=sent, error_messages=COLLEAGUE_ERRORS
         )
         if not adding:
             if form.is_valid() and colleagues.is_valid():
-                booking, status = _submit(request, event, form, colleagues, kwargs["slots"])
-                if booking is not None:
+                landing, status = _submit(request, event, form, colleagues, kwargs["slots"])
+                if landing is not None:
                     # A fragment of its own, or the form's (#error-summary) carries over.
-                    return redirect(booking.get_manage_url() + "#main")
+                    return redirect(landing + "#main")
                 if kwargs["slots"]:  # a session may have filled since the cached counts
                     fresh = selectors.session_seats_left(event)
                     for person_form in (form, *colleagues.forms):
@@ -129,6 +131,11 @@ def _submit(request, event, form, colleagues, slots):
         form.add_error(None, error.message)
         return None, 409
     registered = getattr(booking, "registered", None) or list(booking.participants.all())
+    # The page to land on is one whose link comes by mail: the booking's only with a summary.
+    if sends_summary(booker, people):
+        landing = booking.get_manage_url()
+    else:
+        landing = registered[0].get_manage_url()
     confirmed = [p for p in registered if p.status == "confirmed"]
     if len(confirmed) == len(people):
         messages.success(
@@ -142,4 +149,4 @@ def _submit(request, event, form, colleagues, slots):
                 "we will mail you if a seat becomes free."
             ),
         )
-    return booking, 302
+    return landing, 302

@@ -217,7 +217,7 @@ class Command(BaseCommand):
             capacity=12,
             published_at=now - dt.timedelta(days=14),
         )
-        participants.fill(meeting, 15, group_every=4)
+        participants.fill(meeting, 15, group_every=4, question_specs=participants.MEETING_QUESTIONS)
         # After the binding date: a cancellation by staff, and the seat offered to the first in
         # line (its mail is printed when `make run` starts; the offer page shows the flow).
         participants.free_a_seat(meeting, by=staff)
@@ -231,7 +231,8 @@ class Command(BaseCommand):
             end_hour=16,
             venue=venues["planet"],
             organiser=organisations["db"],
-            registration_opens_at=now + dt.timedelta(days=10),
+            # At a working hour, whatever the hour the demo is loaded at.
+            registration_opens_at=(now + dt.timedelta(days=10)).replace(hour=9),
             registration_closes_at=workshop_start - dt.timedelta(days=3),
             published_at=now - dt.timedelta(days=2),
         )
