@@ -1,15 +1,31 @@
-from django.urls import path
+from django.urls import path, register_converter
 from django.utils.translation import gettext_lazy as _
 
 from tilmeld.registrations.views import manage, register
 
+
+class ManageTokenConverter:
+    """A manage link's secret as models.new_token makes it (secrets.token_urlsafe(24)): anything
+    else, such as a NUL byte the database refuses, is a 404 before any query."""
+
+    regex = "[A-Za-z0-9_-]{32}"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ManageTokenConverter, "token")
+
 app_name = "registrations"
 urlpatterns = [
     path(_("events/<slug:slug>/register/"), register.register_view, name="register"),
-    path(_("registration/<str:token>/"), manage.manage_participant, name="manage"),
-    path(_("booking/<str:token>/"), manage.manage_booking, name="booking"),
+    path(_("registration/<token:token>/"), manage.manage_participant, name="manage"),
+    path(_("booking/<token:token>/"), manage.manage_booking, name="booking"),
     path(
-        _("booking/<str:token>/participant/<int:pk>/substitute/"),
+        _("booking/<token:token>/participant/<int:pk>/substitute/"),
         manage.substitute_in_booking,
         name="substitute",
     ),
