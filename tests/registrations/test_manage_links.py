@@ -4,6 +4,8 @@ kept by a browser or a proxy."""
 import pytest
 
 from tests.factories import EventFactory, register_people
+from tests.registrations.test_views import form_data, register_url
+from tilmeld.registrations.models import Booking
 
 pytestmark = pytest.mark.django_db
 
@@ -54,3 +56,45 @@ def test_manage_links_with_well_formed_secret_still_open_the_pages(client, site)
     assert client.get(anne.get_manage_url()).status_code == 200
     assert client.get(booking_url).status_code == 200
     assert client.get(f"{booking_url}deltager/{anne.pk}/overdrag/").status_code == 200
+
+
+NO_STORE = "max-age=0, no-cache, no-store, must-revalidate, private"
+
+
+def test_manage_pages_are_not_stored_by_browsers_or_proxies(client, site):
+    event = EventFactory()
+    [anne, bo] = register_people(event, "Anne", "Bo")
+    booking_url = anne.booking.get_manage_url()
+
+    responses = {
+        "manage": client.get(anne.get_manage_url()),
+        "manage, refused edit": client.post(
+            anne.get_manage_url(), {"action": "edit", "edit-email": "nope"}
+        ),
+        "booking": client.get(booking_url),
+        "substitute": client.get(f"{booking_url}deltager/{bo.pk}/overdrag/"),
+    }
+
+    assert {name: r.status_code for name, r in responses.items()} == {
+        "manage": 200,
+        "manage, refused edit": 422,
+        "booking": 200,
+        "substitute": 200,
+    }
+    assert {name: r["Cache-Control"] for name, r in responses.items()} == dict.fromkeys(
+        responses, NO_STORE
+    )
+
+
+def test_registration_and_the_booking_page_it_leads_to_are_not_stored(client, site):
+    event = EventFactory()
+
+    response = client.post(register_url(event), form_data(client, event))
+    booking = client.get(response["Location"])
+
+    assert response.status_code == 302
+    assert response["Location"] == Booking.objects.get().get_manage_url() + "#main"
+    assert response["Cache-Control"] == NO_STORE
+    assert booking.status_code == 200
+    assert booking["Cache-Control"] == NO_STORE
+    assert "anne@example.org" in booking.content.decode()

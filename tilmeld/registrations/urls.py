@@ -1,5 +1,6 @@
 from django.urls import path, register_converter
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 
 from tilmeld.registrations.views import manage, register
 
@@ -20,13 +21,16 @@ class ManageTokenConverter:
 register_converter(ManageTokenConverter, "token")
 
 app_name = "registrations"
+# The manage pages show names, e-mail addresses and answers: never_cache sends
+# Cache-Control: no-store, so no browser or proxy keeps them (nor the back button of a shared
+# computer). The registration form has its own never_cache.
 urlpatterns = [
     path(_("events/<slug:slug>/register/"), register.register_view, name="register"),
-    path(_("registration/<token:token>/"), manage.manage_participant, name="manage"),
-    path(_("booking/<token:token>/"), manage.manage_booking, name="booking"),
+    path(_("registration/<token:token>/"), never_cache(manage.manage_participant), name="manage"),
+    path(_("booking/<token:token>/"), never_cache(manage.manage_booking), name="booking"),
     path(
         _("booking/<token:token>/participant/<int:pk>/substitute/"),
-        manage.substitute_in_booking,
+        never_cache(manage.substitute_in_booking),
         name="substitute",
     ),
 ]
