@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from modeltranslation.admin import TranslationStackedInline
 
+from tilmeld.core.admin_mixins import SafeChangeListMixin
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import Event
@@ -166,7 +167,7 @@ class ChangeInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(admin.ModelAdmin):
+class ParticipantAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = [
         "name",
         "email",
