@@ -20,7 +20,7 @@ from tilmeld.core.admin_mixins import SafeChangeListMixin
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import Event
-from tilmeld.registrations.admin_forms import StaffRegistrationForm
+from tilmeld.registrations.admin_forms import ParticipantAdminForm, StaffRegistrationForm
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.exports import participants_csv
@@ -199,6 +199,7 @@ class ParticipantAdmin(SafeChangeListMixin, admin.ModelAdmin):
         "manage_link",
     ]
     readonly_fields = ["event", "booking", "status", "replaces", "language", "manage_link"]
+    form = ParticipantAdminForm
     inlines = [SessionChoiceInline, AnswerInline, ChangeInline]
     actions = ["cancel_selected", "promote_selected", "resend_selected", "export_csv"]
     date_hierarchy = "created_at"
