@@ -89,6 +89,17 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=_server_side, prepare_threshold=5 if _server_side else None
     )
+    # A database that accepts connections but never answers must not hold every worker for
+    # gunicorn's whole timeout (30 s): connecting gives up after DATABASE_CONNECT_TIMEOUT seconds
+    # (so /healthz answers 503 in time for a load balancer), and the server cancels a statement
+    # after DATABASE_STATEMENT_TIMEOUT seconds, before gunicorn kills the worker. 0: no limit.
+    _options = DATABASES["default"]["OPTIONS"]
+    _options["connect_timeout"] = env.int("DATABASE_CONNECT_TIMEOUT", default=3)
+    _statement_timeout = env.int("DATABASE_STATEMENT_TIMEOUT", default=20)
+    if _statement_timeout:
+        _options["options"] = " ".join(
+            filter(None, [_options.get("options"), f"-c statement_timeout={_statement_timeout}s"])
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -151,6 +162,8 @@ LOGIN_URL = "admin:login"
 # Security: strict in production, relaxed only where DEBUG needs plain HTTP.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=not DEBUG)
+# A load balancer checks over plain HTTP: a redirect would hide both 200 and 503 from it.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = not DEBUG
 CSRF_COOKIE_SECURE = not DEBUG
 SECURE_HSTS_SECONDS = env.int("DJANGO_HSTS_SECONDS", default=0 if DEBUG else 31536000)

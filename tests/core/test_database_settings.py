@@ -30,3 +30,9 @@ def test_a_statement_sent_again_and_again_is_prepared_and_parsed_no_more():
     list(Event.objects.filter(slug="summit"))  # once more
 
     assert _prepared() == 1
+
+
+def test_the_server_cancels_a_statement_after_the_configured_timeout():
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW statement_timeout")
+        assert cursor.fetchone() == ("20s",)

@@ -47,3 +47,28 @@ def test_healthz_answers_503_when_the_database_is_unreachable(client, tmp_path):
     with connection.cursor() as cursor:  # and the connection is usable again afterwards
         cursor.execute("SELECT 1")
         assert cursor.fetchone() == (1,)
+
+
+@pytest.mark.django_db
+def test_healthz_answers_over_plain_http_when_other_pages_redirect_to_https(client, settings):
+    settings.SECURE_SSL_REDIRECT = True
+
+    health = client.get("/healthz")
+    home = client.get("/")
+
+    assert health.status_code == 200
+    assert json.loads(health.content) == {"status": "ok", "database": True}
+    assert home.status_code == 301
+    assert home["Location"] == "https://testserver/"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_healthz_503_reaches_a_plain_http_check_when_other_pages_redirect(
+    client, settings, tmp_path
+):
+    settings.SECURE_SSL_REDIRECT = True
+
+    with unreachable_database(tmp_path):
+        response = client.get("/healthz")
+
+    assert response.status_code == 503

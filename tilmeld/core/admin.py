@@ -1,7 +1,12 @@
 from django.contrib import admin
+from django.contrib.auth import admin as auth_admin
+from django.contrib.auth.models import Group, User
 from django.utils.translation import gettext_lazy as _
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 from modeltranslation.admin import TranslationAdmin
 
+from tilmeld.core.admin_mixins import SafeChangeListMixin
 from tilmeld.core.models import Page, SiteSettings
 from tilmeld.core.site import forget
 
@@ -9,9 +14,19 @@ admin.site.site_header = _("Tilmeld administration")
 admin.site.site_title = _("Tilmeld")
 admin.site.index_title = _("Events, news and registrations")
 
+# Django's and django-tasks-db's own admins, with the change list that answers odd filter
+# values with ?e=1 instead of a 500, like all of ours.
+for model, model_admin in [
+    (User, auth_admin.UserAdmin),
+    (Group, auth_admin.GroupAdmin),
+    (DBTaskResult, DBTaskResultAdmin),
+]:
+    admin.site.unregister(model)
+    admin.site.register(model, type(model_admin.__name__, (SafeChangeListMixin, model_admin), {}))
+
 
 @admin.register(SiteSettings)
-class SiteSettingsAdmin(TranslationAdmin):
+class SiteSettingsAdmin(SafeChangeListMixin, TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["name", "logo", "contact_email", "phone"]}),
         (_("Address and identity"), {"fields": ["address", "cvr"]}),
@@ -30,7 +45,7 @@ class SiteSettingsAdmin(TranslationAdmin):
 
 
 @admin.register(Page)
-class PageAdmin(TranslationAdmin):
+class PageAdmin(SafeChangeListMixin, TranslationAdmin):
     list_display = ["title", "slug", "in_footer", "position", "updated_at"]
     list_editable = ["in_footer", "position"]
     search_fields = ["title_da", "title_en", "body_da"]

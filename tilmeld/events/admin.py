@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
 from tilmeld.core.admin_inlines import InlineLabelsMixin
-from tilmeld.core.admin_mixins import PublicationStateFilter, PublishableAdminMixin
+from tilmeld.core.admin_mixins import (
+    PublicationStateFilter,
+    PublishableAdminMixin,
+    SafeChangeListMixin,
+)
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 
@@ -17,7 +21,7 @@ class CoOrganiserInline(admin.TabularInline):
 
 
 @admin.register(Event)
-class EventAdmin(InlineLabelsMixin, PublishableAdminMixin, TranslationAdmin):
+class EventAdmin(InlineLabelsMixin, SafeChangeListMixin, PublishableAdminMixin, TranslationAdmin):
     list_display = ["title", "starts_at", "venue", "state", "registration"]
     list_filter = [PublicationStateFilter, "is_cancelled", "starts_at", "venue"]
     list_select_related = ["venue"]
@@ -60,12 +64,12 @@ class EventAdmin(InlineLabelsMixin, PublishableAdminMixin, TranslationAdmin):
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
 
 
 @admin.register(Venue)
-class VenueAdmin(TranslationAdmin):
+class VenueAdmin(SafeChangeListMixin, TranslationAdmin):
     list_display = ["name", "street", "postcode", "city"]
     search_fields = ["name_da", "name_en", "city"]

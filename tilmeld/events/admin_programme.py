@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
+from tilmeld.core.admin_mixins import SafeChangeListMixin
 from tilmeld.events.models import Session, Speaker
 
 
@@ -91,6 +92,6 @@ class SessionInline(TranslationTabularInline):
 
 
 @admin.register(Speaker)
-class SpeakerAdmin(TranslationAdmin):
+class SpeakerAdmin(SafeChangeListMixin, TranslationAdmin):
     list_display = ["name", "job_title", "organisation"]
     search_fields = ["name", "organisation", "job_title_da"]

@@ -1,12 +1,13 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
+from tilmeld.core.admin_mixins import SafeChangeListMixin
 from tilmeld.mail.models import MessageStatus, OutboxMessage
 from tilmeld.mail.services import requeue
 
 
 @admin.register(OutboxMessage)
-class OutboxMessageAdmin(admin.ModelAdmin):
+class OutboxMessageAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ["created_at", "to_email", "subject", "status", "attempts", "sent_at"]
     list_filter = ["status", "created_at"]
     search_fields = ["to_email", "to_name", "subject", "reference"]

@@ -2,12 +2,16 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin
 
-from tilmeld.core.admin_mixins import PublicationStateFilter, PublishableAdminMixin
+from tilmeld.core.admin_mixins import (
+    PublicationStateFilter,
+    PublishableAdminMixin,
+    SafeChangeListMixin,
+)
 from tilmeld.news.models import Article
 
 
 @admin.register(Article)
-class ArticleAdmin(PublishableAdminMixin, TranslationAdmin):
+class ArticleAdmin(SafeChangeListMixin, PublishableAdminMixin, TranslationAdmin):
     list_display = ["title", "state", "published_at", "byline"]
     list_filter = [PublicationStateFilter, "published_at"]
     search_fields = ["title_da", "title_en", "body_da", "body_en"]

@@ -14,10 +14,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from modeltranslation.admin import TranslationStackedInline
 
+from tilmeld.core.admin_mixins import SafeChangeListMixin
 from tilmeld.core.dates import datetime_text
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import Event
+from tilmeld.registrations.admin_forms import ParticipantAdminForm
 from tilmeld.registrations.admin_views import StaffParticipantViews
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
@@ -152,7 +154,7 @@ class ChangeInline(admin.TabularInline):
 
 
 @admin.register(Participant)
-class ParticipantAdmin(StaffParticipantViews, admin.ModelAdmin):
+class ParticipantAdmin(SafeChangeListMixin, StaffParticipantViews, admin.ModelAdmin):
     list_display = [
         "name",
         "email",
@@ -184,6 +186,7 @@ class ParticipantAdmin(StaffParticipantViews, admin.ModelAdmin):
         "manage_link",
     ]
     readonly_fields = ["event", "booking", "status", "replaces", "language", "manage_link"]
+    form = ParticipantAdminForm
     inlines = [SessionChoiceInline, AnswerInline, ChangeInline]
     actions = [
         "cancel_selected",

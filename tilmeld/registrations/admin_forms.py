@@ -1,8 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tilmeld.core.fields import SingleLineEmailField, SingleLineField
 from tilmeld.events.models import Event
 from tilmeld.registrations.forms import PersonForm
+from tilmeld.registrations.models import Participant
 
 
 class StaffRegistrationForm(PersonForm):
@@ -21,3 +23,18 @@ class StaffRegistrationForm(PersonForm):
     shown_for = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
     field_order = ["event", "name", "email", "organisation", "job_title", "phone"]
+
+
+class ParticipantAdminForm(forms.ModelForm):
+    """The participant's page in the admin: the details cleaned as on the public forms."""
+
+    class Meta:
+        model = Participant
+        fields = ["name", "email", "organisation", "job_title", "phone"]
+        field_classes = {
+            "name": SingleLineField,
+            "email": SingleLineEmailField,
+            "organisation": SingleLineField,
+            "job_title": SingleLineField,
+            "phone": SingleLineField,
+        }

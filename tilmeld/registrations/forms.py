@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext, pgettext
 
 from tilmeld.core.dates import clock
+from tilmeld.core.fields import SingleLineEmailField, SingleLineField
 from tilmeld.registrations.enums import QuestionKind
 from tilmeld.registrations.models import Participant, Question
 from tilmeld.registrations.services.booking import Booker, Person
@@ -95,16 +96,16 @@ def to_initial(question: Question, value):
 class PersonForm(forms.Form):
     """One participant's details and answers to the event's questions."""
 
-    name = forms.CharField(label=_("Name"), max_length=200)
-    email = forms.EmailField(label=_("E-mail"), max_length=254)
-    organisation = forms.CharField(
+    name = SingleLineField(label=_("Name"), max_length=200)
+    email = SingleLineEmailField(label=_("E-mail"), max_length=254)
+    organisation = SingleLineField(
         label=_("Organisation"),
         max_length=200,
         required=False,
         help_text=_("E.g. the municipality or library you work for."),
     )
-    job_title = forms.CharField(label=_("Job title"), max_length=200, required=False)
-    phone = forms.CharField(label=_("Phone"), max_length=40, required=False)
+    job_title = SingleLineField(label=_("Job title"), max_length=200, required=False)
+    phone = SingleLineField(label=_("Phone"), max_length=40, required=False)
 
     def __init__(
         self,

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from tilmeld.core.dates import clock
+from tilmeld.core.text import single_line
 from tilmeld.registrations.exceptions import RegistrationError
 from tilmeld.registrations.exports import safe_cell
 from tilmeld.registrations.models import Participant
@@ -43,7 +44,7 @@ def _checked_in_text(participant, arrival, created: bool) -> str:
 
 def checkin_page(request, event_id):
     event = event_or_404(event_id)
-    query = request.GET.get("q", "").strip()[:MAX_QUERY]
+    query = single_line(request.GET.get("q", ""))[:MAX_QUERY]
     arrived, expected = service.arrivals(event)
     context = admin_context(
         request,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from tilmeld.core import rows
+from tilmeld.core.text import single_line
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.models import Event
 from tilmeld.mail.models import OutboxMessage
@@ -20,6 +21,13 @@ from tilmeld.registrations.models import Answer, Booking, Participant
 from tilmeld.registrations.services import history, mails, seats, sessions
 
 log = logging.getLogger(__name__)
+
+
+def _single_lines(person, names: tuple[str, ...]) -> None:
+    """Every way in (forms, admin, a later API) builds a Person or a Booker: here a line break
+    or a right-to-left override in a name stops before it reaches a mail or a badge."""
+    for name in names:
+        setattr(person, name, single_line(getattr(person, name)))
 
 
 @dataclass
@@ -32,6 +40,9 @@ class Person:
     answers: dict[int, object] = field(default_factory=dict)  # question id -> value
     sessions: list[int] = field(default_factory=list)  # chosen parallel sessions
 
+    def __post_init__(self):
+        _single_lines(self, ("name", "email", "organisation", "job_title", "phone"))
+
 
 @dataclass
 class Booker:
@@ -39,6 +50,9 @@ class Booker:
     email: str
     organisation: str = ""
     phone: str = ""
+
+    def __post_init__(self):
+        _single_lines(self, ("name", "email", "organisation", "phone"))
 
 
 def check_open(event: Event, *, by=None) -> None:

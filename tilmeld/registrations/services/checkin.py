@@ -18,6 +18,7 @@ from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
 
 from tilmeld.core.collation import surname_key
+from tilmeld.core.text import single_line
 from tilmeld.events.models import Event
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
@@ -140,8 +141,9 @@ def arrivals(event: Event) -> tuple[int, int]:
 def search_participants(event: Event, query: str, *, limit: int = SEARCH_LIMIT) -> list:
     """Participants of the event whose name or organisation contains every word of the query,
     with their check-in, in one query. Every status is found, so the door can tell someone
-    that the registration was cancelled or handed over."""
-    words = query.split()
+    that the registration was cancelled or handed over. Control characters in the query (a NUL
+    byte PostgreSQL refuses) count as spaces."""
+    words = single_line(query).split()
     if not words:
         return []
     participants = Participant.objects.filter(event=event)
