@@ -119,8 +119,9 @@ def test_forty_at_once_without_waiting_list_sell_exactly_capacity(site):
 
 
 def full_event_with_line():
-    """Capacity 5: C0–C4 hold the seats, W0–W9 wait in that order."""
-    event = EventFactory(capacity=5)
+    """Capacity 5: C0–C4 hold the seats, W0–W9 wait in that order; a freed seat goes straight
+    to the first in line (the offers' races are in test_offer_concurrency.py)."""
+    event = EventFactory(capacity=5, waiting_list_mode="automatic")
     seated = [register_people(event, f"C{i}")[0] for i in range(5)]
     for i in range(10):
         register_people(event, f"W{i}")
@@ -200,7 +201,7 @@ def test_same_address_from_different_forms_registers_once(site):
 
 @pytest.mark.parametrize("round_", range(3))
 def test_substitution_racing_cancellation_one_wins(site, round_):
-    event = EventFactory(capacity=1)
+    event = EventFactory(capacity=1, waiting_list_mode="automatic")
     [anne] = register_people(event, "Anne")
     register_people(event, "Bo")
 

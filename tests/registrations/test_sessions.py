@@ -502,4 +502,4 @@ def test_manage_page_of_a_waiting_participant_offers_full_sessions_as_wishes(cli
     page = client.get(bo.get_manage_url()).content.decode()
 
     assert "Workshop A · Lokale 1 – fuldt nu, du kan stadig ønske det</label>" in page
-    assert 'value="1" id="id_sessions-session_0_0" required checked>' in page
+    assert f'value="{a.pk}" id="id_sessions-session_0_0" required checked>' in page
