@@ -26,11 +26,11 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tasks",
+    "tilmeld.mail",  # before django_tasks_db: its db_worker command also recovers stuck mail
     "tilmeld.core.tasks_app.BackgroundTasksConfig",  # django_tasks_db, named for staff
     "tilmeld.core",
     "tilmeld.news",
     "tilmeld.events",
-    "tilmeld.mail",
     "tilmeld.registrations",
     "tilmeld.staff",
     "tilmeld.demo",
@@ -208,3 +208,16 @@ LOGGING = {
 
 # Stable Message-IDs let receiving servers drop a duplicate if a retry ever resends a mail.
 MAIL_ID_DOMAIN = env.str("TILMELD_MAIL_ID_DOMAIN", default="tilmeld.local")
+# A send begun longer ago than this (seconds) counts as interrupted: the worker was stopped or
+# lost its database. Keep it above EMAIL_TIMEOUT. The worker looks for such mails at its start
+# and every TILMELD_MAIL_SWEEP_INTERVAL seconds (`tilmeld requeue_stuck_mail` does it from cron).
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=60)
+MAIL_SEND_LEASE = env.float("TILMELD_MAIL_SEND_LEASE", default=300)
+MAIL_SWEEP_INTERVAL = env.float("TILMELD_MAIL_SWEEP_INTERVAL", default=60)
+# What the worker's sweep does at its start and every MAIL_SWEEP_INTERVAL seconds: take back the
+# mail a stopped worker left, and withdraw offers of a seat whose deadline has passed (their own
+# scheduled task may have died with a worker). Each is safe to run at any time, from any process.
+WORKER_SWEEPS = [
+    "tilmeld.mail.services.recover_stuck_mail",
+    "tilmeld.registrations.services.offers.expire_due_offers",
+]

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import io
+import signal
 
 import pytest
 import time_machine
@@ -275,3 +276,26 @@ def test_an_offer_schedules_its_expiry_in_the_worker(site, database_tasks):
     bo.refresh_from_db()
     task = DBTaskResult.objects.get(task_path="tilmeld.registrations.tasks.expire_offers")
     assert (task.args_kwargs["args"], task.run_after) == ([event.pk], bo.offer_expires_at)
+
+
+def test_the_worker_withdraws_an_overdue_offer_whose_task_died(site, database_tasks):
+    """The offer's own task is gone (its worker was killed): the worker's start-up sweep
+    withdraws the offer all the same, and sends the mails it queues."""
+    from django_tasks_db.models import DBTaskResult
+
+    event, anne, bo, _cai = full_event_with_line()
+    cancel_registration(anne)
+    DBTaskResult.objects.filter(task_path="tilmeld.registrations.tasks.expire_offers").delete()
+    bo.refresh_from_db()
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
+
+    with time_machine.travel(bo.offer_expires_at + dt.timedelta(minutes=1)):
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+
+    for number, handler in handlers.items():  # the worker installs its own
+        signal.signal(number, handler)
+    assert statuses(event) == [("Anne", "cancelled"), ("Bo", "cancelled"), ("Cai", "offered")]
+    assert [m.subject.split(":")[0] for m in mail.outbox[-2:]] == [
+        "Den tilbudte plads er gået videre",
+        "En plads til dig",
+    ]

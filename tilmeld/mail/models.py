@@ -1,12 +1,36 @@
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
 class MessageStatus(models.TextChoices):
     QUEUED = "queued", _("Queued")
+    # Claimed by a worker and committed before the SMTP conversation starts: a row left in this
+    # state past the lease is proof that a send was interrupted (see services.recover_stuck_mail).
+    SENDING = "sending", _("Sending")
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
+
+
+def send_lease() -> dt.timedelta:
+    """How long one send may take before it counts as interrupted; longer than EMAIL_TIMEOUT."""
+    return dt.timedelta(seconds=settings.MAIL_SEND_LEASE)
+
+
+class OutboxMessageQuerySet(models.QuerySet):
+    def stuck(self, now: dt.datetime | None = None):
+        """Mails that should have gone out by now and are not on their way: a send begun longer
+        than the lease ago, or a due mail waiting longer than the lease (no worker took it)."""
+        cutoff = (now or timezone.now()) - send_lease()
+        return self.alias(due_since=Coalesce("next_attempt_at", "created_at")).filter(
+            Q(status=MessageStatus.SENDING, claimed_at__lte=cutoff)
+            | Q(status=MessageStatus.QUEUED, due_since__lte=cutoff)
+        )
 
 
 class OutboxMessage(models.Model):
@@ -29,7 +53,11 @@ class OutboxMessage(models.Model):
     next_attempt_at = models.DateTimeField(_("next attempt"), null=True, blank=True)
     last_error = models.TextField(_("last error"), blank=True)
     sent_at = models.DateTimeField(_("sent"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("sending since"), null=True, blank=True)
+    interruptions = models.PositiveSmallIntegerField(_("interrupted sends"), default=0)
     subject = models.CharField(_("subject"), max_length=300, blank=True)
+
+    objects = OutboxMessageQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at", "-id"]

@@ -3,10 +3,23 @@
 from email.utils import formataddr
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMessage, EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from tilmeld.mail.models import OutboxMessage
+
+
+def message_id(message: OutboxMessage) -> str:
+    """The Message-ID of the mail: the same on every send of one message, so a receiver can drop
+    the second copy when a send interrupted after the SMTP server's accept is sent again."""
+    return f"<outbox-{message.pk}@{settings.MAIL_ID_DOMAIN}>"
+
+
+def stamp_message_id(email: EmailMessage, message: OutboxMessage) -> None:
+    """Whatever a renderer put there, the mail goes out with its outbox Message-ID."""
+    for name in [name for name in email.extra_headers if name.lower() == "message-id"]:
+        del email.extra_headers[name]
+    email.extra_headers["Message-ID"] = message_id(message)
 
 
 def build_email(
@@ -28,7 +41,7 @@ def build_email(
         from_email=settings.DEFAULT_FROM_EMAIL,
         to=[recipient],
         reply_to=[reply_to] if reply_to else None,
-        headers={"Message-ID": f"<outbox-{message.pk}@{settings.MAIL_ID_DOMAIN}>"},
+        headers={"Message-ID": message_id(message)},
     )
     email.attach_alternative(html, "text/html")
     for name, content, mimetype in attachments:

@@ -1,20 +1,27 @@
 import logging
 
 from django.db import transaction
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.module_loading import import_string
 from django_tasks import task
 
 from tilmeld.mail.models import MessageStatus, OutboxMessage
-from tilmeld.mail.services import next_attempt
+from tilmeld.mail.rendering import stamp_message_id
+from tilmeld.mail.services import claim, mark_sent, record_failed_send, retry_later
 
 log = logging.getLogger(__name__)
 
 
+class WorkerLost(Exception):
+    """The worker process ended (killed, crashed) while running the task."""
+
+
 @task()
 def send_message(message_id: int) -> str:
-    """Renders and sends one queued mail. The row stays locked while sending, so two workers
-    never send the same mail; a failure is retried later with back-off."""
+    """Renders and sends one queued mail. The row is locked while it is rendered and claimed,
+    so two workers never send the same mail; the claim is committed before the SMTP conversation
+    so that a crash during it is noticed (services.recover_stuck_mail). A failure is retried
+    later with back-off."""
     with transaction.atomic():
         message = (
             OutboxMessage.objects.select_for_update(skip_locked=True)
@@ -28,16 +35,21 @@ def send_message(message_id: int) -> str:
             # that records the failure.
             with transaction.atomic(), translation.override(message.language):
                 email = import_string(message.renderer)(message)
-            email.send()
         except Exception as error:
             log.warning("Mail %s to %s failed: %s", message.pk, message.to_email, error)
-            next_attempt(message, error)
-            if message.status == MessageStatus.QUEUED and send_message.get_backend().supports_defer:
-                send_message.using(run_after=message.next_attempt_at).enqueue(message.pk)
+            retry_later(message, error)
             return "retry"
-        message.status = MessageStatus.SENT
-        message.sent_at = timezone.now()
-        # The body is not kept: it holds the participant's secret manage link.
-        message.subject = email.subject[:300]
-        message.save(update_fields=["status", "sent_at", "subject"])
+        claim(message, subject=email.subject)
+    # No transaction is open while the SMTP server is talked to: no row or database lock waits
+    # for it. The body is not kept: it holds the participant's secret manage link.
+    stamp_message_id(email, message)
+    try:
+        email.send()
+    except Exception as error:
+        log.warning("Mail %s to %s failed: %s", message.pk, message.to_email, error)
+        record_failed_send(message, error)
+        return "retry"
+    if not mark_sent(message):
+        log.warning("Mail %s was sent after its claim expired; it goes out once more", message.pk)
+        return "sent late"
     return "sent"
