@@ -278,6 +278,7 @@ def test_an_offer_schedules_its_expiry_in_the_worker(site, database_tasks):
     assert (task.args_kwargs["args"], task.run_after) == ([event.pk], bo.offer_expires_at)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_the_worker_withdraws_an_overdue_offer_whose_task_died(site, database_tasks):
     """The offer's own task is gone (its worker was killed): the worker's start-up sweep
     withdraws the offer all the same, and sends the mails it queues."""
