@@ -75,6 +75,7 @@ def test_send_queues_one_logged_mail_per_recipient(client, staff, site):
     assert list(sent.values_list("to_email", "status")) == [("bo@example.org", "sent")]
     log = client.get(response["Location"]).content.decode()
     assert re.search(r"<td>Bo</td><td>bo@example.org</td><td>Sendt</td>", log)
+    assert "<p>I kø: 0 · Sendes: 0 · Sendt: 1 · Fejlet: 0</p>" in log
 
 
 def test_session_audience_needs_a_session(client, staff, site):
