@@ -50,14 +50,17 @@ def full_event_with_line(**fields):
 
 def test_a_freed_seat_is_offered_to_the_first_in_line_with_a_deadline(site):
     event, anne, bo, _cai = full_event_with_line()
-    now = timezone.now()
+    now = (timezone.now() + dt.timedelta(hours=1)).replace(minute=37, second=12)
 
     with time_machine.travel(now, tick=False):
         cancel_registration(anne)
 
     bo.refresh_from_db()
     assert statuses(event) == [("Anne", "cancelled"), ("Bo", "offered"), ("Cai", "waiting")]
-    assert bo.offer_expires_at == now + dt.timedelta(hours=48)
+    # 48 hours, up to the next full hour
+    assert bo.offer_expires_at == now.replace(minute=0, second=0, microsecond=0) + dt.timedelta(
+        hours=49
+    )
     assert seat_counts(event) == (0, 1, 1)
     assert availability(event, fresh=True).seats_left == 0  # held for Bo, never given twice
     offer = mail.outbox[1]

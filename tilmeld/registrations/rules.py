@@ -158,6 +158,11 @@ def promotion(event: Event, now=None) -> WaitingListMode | None:
 
 
 def offer_deadline(event: Event, now=None) -> dt.datetime:
-    """The event's answer time from now, never past the start."""
+    """The event's answer time from now, up to the next full hour ("svar senest kl. 12.00"
+    reads better than kl. 11.37), never past the start."""
     now = now or timezone.now()
-    return min(now + dt.timedelta(hours=event.offer_hours), event.starts_at)
+    end = now + dt.timedelta(hours=event.offer_hours)
+    full_hour = end.replace(minute=0, second=0, microsecond=0)
+    if full_hour < end:
+        full_hour += dt.timedelta(hours=1)
+    return min(full_hour, event.starts_at)
