@@ -1,5 +1,8 @@
+import signal
+
 import pytest
 from django.core.cache import cache
+from django.core.management import call_command
 from django.utils import translation
 
 from tests.factories import SiteSettingsFactory
@@ -26,3 +29,18 @@ def _fresh_cache():
 @pytest.fixture
 def site(db):
     return SiteSettingsFactory()
+
+
+@pytest.fixture
+def run_worker():
+    """Runs the real worker until the queue holds nothing due, as `manage.py db_worker --batch`
+    (which first runs its sweeps: stuck mail, offers past their deadline)."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    saved = {number: signal.getsignal(number) for number in signals}
+
+    def run():
+        call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+
+    yield run
+    for number, handler in saved.items():  # the worker installs its own shutdown handlers
+        signal.signal(number, handler)

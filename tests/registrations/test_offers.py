@@ -2,7 +2,6 @@
 
 import datetime as dt
 import io
-import signal
 
 import pytest
 import time_machine
@@ -282,7 +281,7 @@ def test_an_offer_schedules_its_expiry_in_the_worker(site, database_tasks):
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
-def test_the_worker_withdraws_an_overdue_offer_whose_task_died(site, database_tasks):
+def test_the_worker_withdraws_an_overdue_offer_whose_task_died(site, database_tasks, run_worker):
     """The offer's own task is gone (its worker was killed): the worker's start-up sweep
     withdraws the offer all the same, and sends the mails it queues."""
     from django_tasks_db.models import DBTaskResult
@@ -291,13 +290,10 @@ def test_the_worker_withdraws_an_overdue_offer_whose_task_died(site, database_ta
     cancel_registration(anne)
     DBTaskResult.objects.filter(task_path="tilmeld.registrations.tasks.expire_offers").delete()
     bo.refresh_from_db()
-    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM)}
 
     with time_machine.travel(bo.offer_expires_at + dt.timedelta(minutes=1)):
-        call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
+        run_worker()
 
-    for number, handler in handlers.items():  # the worker installs its own
-        signal.signal(number, handler)
     assert statuses(event) == [("Anne", "cancelled"), ("Bo", "cancelled"), ("Cai", "offered")]
     assert [m.subject.split(":")[0] for m in mail.outbox[-2:]] == [
         "Den tilbudte plads er gået videre",

@@ -1,14 +1,12 @@
 """The outbox end to end: mails commit or roll back with the change that caused them, and the real
 database worker (`db_worker --batch`) sends each exactly once, retrying failures with back-off."""
 
-import signal
 import threading
 
 import pytest
 import time_machine
 from django.core import mail
 from django.core.mail import EmailMessage
-from django.core.management import call_command
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
@@ -44,20 +42,6 @@ def _database_tasks(database_tasks):
     renderer_down.clear()
     yield
     renderer_down.clear()
-
-
-@pytest.fixture
-def run_worker():
-    """Runs the real worker until the queue holds nothing due, as `manage.py db_worker --batch`."""
-    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
-    saved = {number: signal.getsignal(number) for number in signals}
-
-    def run():
-        call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
-
-    yield run
-    for number, handler in saved.items():  # the worker installs its own shutdown handlers
-        signal.signal(number, handler)
 
 
 def queued_mails():
