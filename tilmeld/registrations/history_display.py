@@ -1,8 +1,8 @@
 """A participant's history in staff words: what each recorded change says, in the staff's language.
 
 The services record changes as {key: [before, after]}: a participant field, "session" (or
-"session 13.15" in parallel slots), "question:<id>", "checked_in_at", and for a substitution
-"from" / "to" with the two names. Only this module turns those keys into words.
+"session 13.15" in parallel slots), "question:<id>", "checked_in_at", "offer_expires_at", and
+for a substitution "from" / "to" with the two names. Only this module turns those keys into words.
 """
 
 from datetime import datetime
@@ -37,7 +37,7 @@ def _value(field: str, value) -> str:
         return "–"
     if field == "status":
         return str(dict(ParticipantStatus.choices).get(value, value))
-    if field == "checked_in_at":
+    if field in ("checked_in_at", "offer_expires_at"):
         return dates.datetime_text(datetime.fromisoformat(value))
     if isinstance(value, list):
         return ", ".join(str(v) for v in value)

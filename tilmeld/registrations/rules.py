@@ -152,9 +152,23 @@ def promotion(event: Event, now=None) -> WaitingListMode | None:
         return None
     if event.waiting_list_mode == WaitingListMode.AUTOMATIC and not event.is_binding(now):
         return WaitingListMode.AUTOMATIC
-    if event.starts_at - now < OFFER_MIN_NOTICE:
+    return WaitingListMode.OFFER if may_offer(event, now) else None
+
+
+def may_offer(event: Event, now=None) -> bool:
+    """An offer can be answered in time: the start is at least OFFER_MIN_NOTICE away."""
+    return event.starts_at - (now or timezone.now()) >= OFFER_MIN_NOTICE
+
+
+def seats_for_newcomers(capacity, confirmed: int, offered: int, waiting: int) -> int | None:
+    """Seats a new registration may take (None: no limit). None while anyone waits: a seat left
+    free when no offer could be made (in the last hours) is not for a newcomer to pass the line
+    with; staff may still move someone up."""
+    if capacity is None:
         return None
-    return WaitingListMode.OFFER
+    if waiting:
+        return 0
+    return max(capacity - confirmed - offered, 0)
 
 
 def offer_deadline(event: Event, now=None) -> dt.datetime:

@@ -35,8 +35,9 @@ def availability(event: Event, now=None, *, fresh: bool = False) -> Availability
     except SeatCount.DoesNotExist:
         counts = SeatCount(event_id=event.pk)  # not event=: that would cache an unsaved row
     state = event.registration_state(now)
-    taken = counts.confirmed + counts.offered
-    left = None if event.capacity is None else max(event.capacity - taken, 0)
+    left = rules.seats_for_newcomers(
+        event.capacity, counts.confirmed, counts.offered, counts.waiting
+    )
     if state == RegistrationState.OPEN and left == 0:
         state = RegistrationState.FULL if event.waiting_list_enabled else RegistrationState.SOLD_OUT
     offers = rules.promotion(event, now) != WaitingListMode.AUTOMATIC

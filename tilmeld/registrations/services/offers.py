@@ -95,7 +95,7 @@ def offer_seat(participant: Participant, *, by) -> Participant:
             raise RegistrationError(
                 _("Only someone on the waiting list can be offered a seat."), code="not_waiting"
             )
-        if participant.event.starts_at - timezone.now() < rules.OFFER_MIN_NOTICE:
+        if not rules.may_offer(participant.event):
             raise RegistrationError(
                 _("The event starts too soon for an offer. Move the person up instead."),
                 code="too_late",

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-from tilmeld.core import dates, rows
+from tilmeld.core import rows
 from tilmeld.events.enums import WaitingListMode
 from tilmeld.events.models import Event
 from tilmeld.registrations import rules
@@ -102,8 +102,9 @@ def free_seats(event: Event, seats: Seats) -> int | None:
 
 def place(event: Event, seats: Seats, participants: list[Participant], *, override: bool):
     """Gives seats in order to participants not yet stored; the rest get waiting places. Counts
-    them on `seats` (the caller saves it). Returns those put on the waiting list."""
-    free = free_seats(event, seats)
+    them on `seats` (the caller saves it). Returns those put on the waiting list. Nobody new
+    passes the line (rules.seats_for_newcomers)."""
+    free = rules.seats_for_newcomers(seats.capacity, seats.confirmed, seats.offered, seats.waiting)
     if override or free is None or free >= len(participants):
         seats.confirmed += len(participants)
         return []
@@ -158,7 +159,7 @@ def offer(event: Event, seats: Seats, chosen: list[Participant], *, by=None) -> 
     seats.waiting -= len(chosen)
     seats.offered += len(chosen)
     for participant in chosen:
-        answer_by = {"offer_expires_at": [None, dates.datetime_text(deadline)]}
+        answer_by = {"offer_expires_at": [None, deadline.isoformat()]}
         history.record(participant, ChangeAction.OFFERED, by=by, changes=answer_by)
         mails.to_participant(participant, "offer")
     if chosen:

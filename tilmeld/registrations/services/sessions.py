@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 
 from tilmeld.core.dates import clock
 from tilmeld.events.models import Event, Session
+from tilmeld.registrations import rules
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
 from tilmeld.registrations.models import Participant, SeatCount, SessionChoice, SessionSeats
@@ -34,9 +35,11 @@ def required_slots(event: Event, slots: list[list[Session]]) -> list[bool]:
     left open: nobody could get a seat in it."""
     if not slots:
         return []
-    counts = SeatCount.objects.filter(pk=event.pk).first()
-    taken = (counts.confirmed + counts.offered) if counts else 0
-    if event.capacity is not None and taken >= event.capacity and event.waiting_list_enabled:
+    counts = SeatCount.objects.filter(pk=event.pk).first() or SeatCount(event_id=event.pk)
+    left = rules.seats_for_newcomers(
+        event.capacity, counts.confirmed, counts.offered, counts.waiting
+    )
+    if left == 0 and event.waiting_list_enabled:
         return [True] * len(slots)
     return slots_with_room(event, slots)
 
@@ -74,7 +77,9 @@ def _lock(session_ids) -> dict[int, SessionSeats]:
     SessionSeats.objects.bulk_create(
         [SessionSeats(session_id=pk) for pk in set(session_ids)], ignore_conflicts=True
     )
-    rows = SessionSeats.objects.select_for_update().select_related("session")
+    # Only these rows (of=self): the sessions joined in are read, not locked, else an admin
+    # save holding a session row and waiting for the seat lock would deadlock with us.
+    rows = SessionSeats.objects.select_for_update(of=("self",)).select_related("session")
     return {row.pk: row for row in rows.filter(pk__in=sorted(set(session_ids))).order_by("pk")}
 
 
