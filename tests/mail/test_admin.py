@@ -76,8 +76,8 @@ def test_retry_action_queues_stuck_and_failed_mail_and_leaves_the_rest(staff_cli
         "p6@example.org": MessageStatus.SENT,
     }
     assert [str(m) for m in response.context["messages"]] == [
-        "3 mails sat i kø igen.",
-        "3 mails blev ladt, som de var: sendt eller stadig på vej.",
+        "3 mails er sat i kø igen.",
+        "3 mails blev ikke rørt: de er sendt eller stadig på vej.",
     ]
     retried = OutboxMessage.objects.filter(to_email__in=["p1@example.org", "p5@example.org"])
     assert set(retried.values_list("attempts", "interruptions", "next_attempt_at")) == {

@@ -7,6 +7,7 @@ import pytest
 import time_machine
 from django.core import mail
 from django.urls import reverse
+from django.utils import translation
 
 from tests.factories import EventFactory, SessionFactory, register_people
 from tilmeld.core.dates import datetime_text
@@ -135,18 +136,55 @@ def test_accepting_chooses_among_sessions_with_a_seat_and_keeps_a_wish_with_room
 
     page = client.get(bo.get_offer_url()).content.decode()
     full_a = client.post(bo.get_offer_url(), {"action": "accept", "offer-session_0": a.pk})
+    bo.refresh_from_db()
+    still_offered = bo.status
     accepted = client.post(bo.get_offer_url(), {"action": "accept", "offer-session_0": b.pk})
 
-    assert bo.status == "offered"
-    assert f'value="{a.pk}" id="id_offer-session_0_0" required disabled>' in page
-    assert f'value="{b.pk}" id="id_offer-session_0_1" required checked>' not in page
-    assert full_a.status_code == 409
+    assert radio(page, a) == ("Workshop A – fuldt", "disabled")
+    assert radio(page, b) == ("Workshop B – 1 ledig plads", "")  # the full wish is not chosen
+    assert (full_a.status_code, still_offered) == (409, "offered")
     assert "»Workshop A« er fuldt." in full_a.content.decode()
     assert accepted.status_code == 302
     assert list(
         SessionChoice.objects.filter(participant=bo).values_list("session", "holds_seat")
     ) == [(b.pk, True)]
     assert SessionSeats.objects.get(session=b).taken == 1
+
+
+def radio(page: str, session) -> tuple[str, str]:
+    """A session's radio button on a page: its label and whether it is disabled or checked."""
+    tag = re.search(rf'<input type="radio"[^>]*value="{session.pk}"[^>]*>', page).group()
+    field_id = re.search(r'id="([^"]+)"', tag).group(1)
+    label = re.search(rf'<label for="{field_id}">([^<]*)<', page)
+    state = "disabled" if "disabled" in tag else "checked" if "checked" in tag else ""
+    return label.group(1), state
+
+
+def test_accepting_preselects_a_wish_that_still_has_a_seat(client, site):
+    event = EventFactory(capacity=1)
+    a, b = workshops(event, capacity=5)
+    [anne] = register_people_with(event, ("Anne", a))
+    [bo] = register_people_with(event, ("Bo", b))  # waits, wishing for B
+    cancel_registration(anne)
+    bo.refresh_from_db()
+
+    page = client.get(bo.get_offer_url()).content.decode()
+
+    assert radio(page, b) == ("Workshop B – 5 ledige pladser", "checked")
+    assert radio(page, a) == ("Workshop A – 5 ledige pladser", "")
+
+
+def register_people_with(event, *people):
+    """(name, session) pairs, each registered on their own; returns the participants."""
+    return [
+        register(
+            event,
+            booker=Booker(name, f"{name.lower()}@example.org"),
+            people=[Person(name, f"{name.lower()}@example.org", sessions=[session.pk])],
+            language="da",
+        ).participants.get()
+        for name, session in people
+    ]
 
 
 def test_a_full_event_takes_session_wishes_among_full_sessions(client, site):
@@ -183,3 +221,81 @@ def test_a_full_event_takes_session_wishes_among_full_sessions(client, site):
     cai = Participant.objects.get(name="Cai")
     assert cai.status == "waiting"
     assert list(cai.session_choices.values_list("session", "holds_seat")) == [(a.pk, False)]
+
+
+def test_the_event_page_and_dashboard_count_offered_seats_apart(client, admin_client, site):
+    event = EventFactory(capacity=2)
+    anne, bo = register_people(event, "Anne", "Bo")
+    register_people(event, "Cai")
+    register_people(event, "Dea")
+    register_people(event, "Eva")
+    cancel_registration(anne)
+    cancel_registration(bo)
+
+    page = text(client.get(event.get_absolute_url()))
+    dashboard = text(admin_client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk})))
+
+    assert "1 på ventelisten · 2 pladser tilbudt, afventer svar" in page
+    assert (
+        "0 / 2 bekræftede ud af kapaciteten 2 tilbudt en plads, afventer svar 1 på venteliste"
+        in (dashboard)
+    )
+
+
+def test_the_offer_mail_in_english(site):
+    event = EventFactory(capacity=1, title_en="Libraries' day")
+    [anne] = register_people(event, "Anne")
+    [bo] = register_people(event, "Bo", language="en")
+    mail.outbox.clear()
+
+    cancel_registration(anne)
+
+    [_cancelled, offer] = mail.outbox
+    bo.refresh_from_db()
+    with translation.override("en"):
+        deadline = datetime_text(bo.offer_expires_at)
+    body = " ".join(offer.body.split())
+    assert offer.subject == f"A seat for you: Libraries' day (answer by {deadline})"
+    assert "Good news: a seat has become free at Libraries' day, and it is yours" in body
+    assert f"/en/registration/{bo.manage_token}/offer/?answer=decline" in body
+
+
+def test_an_offer_mail_sent_late_keeps_its_deadline_and_its_page_says_what_happened(
+    client, site, settings
+):
+    """The mail is rendered when the worker sends it; staff may have moved the person up
+    meanwhile. It says what was offered, and its link leads to the registration as it is."""
+    from tests.factories import StaffFactory
+    from tilmeld.mail.models import OutboxMessage
+    from tilmeld.mail.tasks import send_message
+    from tilmeld.registrations.services.changes import promote_participant
+
+    settings.TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
+    _event, bo = offered()
+    offer_mail = OutboxMessage.objects.filter(renderer__endswith=".offer").get()
+    deadline = datetime_text(bo.offer_expires_at)
+    promote_participant(bo, by=StaffFactory())
+
+    send_message.call(offer_mail.pk)
+    followed = client.get(bo.get_offer_url(), follow=True)
+
+    [sent] = [m for m in mail.outbox if m.subject.startswith("En plads til dig")]
+    assert f"Svar senest {deadline}." in sent.body
+    assert followed.redirect_chain == [(bo.get_manage_url(), 302)]
+    assert "Bo : Bekræftet" in text(followed)
+
+
+def test_a_newcomer_does_not_pass_the_waiting_list_when_no_offer_can_be_made(site):
+    from tests.factories import StaffFactory
+
+    event = EventFactory(capacity=1, registration_closes_at=None)
+    [anne] = register_people(event, "Anne")
+    register_people(event, "Bo")
+    ninety_minutes_before = event.starts_at - dt.timedelta(minutes=90)
+
+    with time_machine.travel(ninety_minutes_before, tick=False):
+        cancel_registration(anne, by=StaffFactory())  # too late to offer Bo the seat
+        [dea] = register_people(event, "Dea")
+
+    assert (dea.status, dea.waiting_position is not None) == ("waiting", True)
+    assert SeatCount.objects.get(pk=event.pk).confirmed == 0

@@ -36,9 +36,9 @@ PARTICIPANT = {
         A.ACCEPT_OFFER: "NNNN",
         A.DECLINE_OFFER: "NNNN",
     },
-    "offered": {  # the offer runs until the start
+    "offered": {  # the offer runs until the start; sessions are chosen on accepting
         A.EDIT: "YYNN",
-        A.CHANGE_SESSIONS: "YYNN",
+        A.CHANGE_SESSIONS: "NNNN",
         A.CANCEL: "YYNN",
         A.SUBSTITUTE: "NNNN",
         A.ACCEPT_OFFER: "YYNN",
@@ -60,7 +60,6 @@ STAFF = {
     "offered": {
         **PARTICIPANT["offered"],
         A.EDIT: "YYYY",
-        A.CHANGE_SESSIONS: "YYYY",
         A.CANCEL: "YYYY",
     },
     "cancelled": {action: "NNNN" for action in A},

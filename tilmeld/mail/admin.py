@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from tilmeld.core.admin_mixins import SafeChangeListMixin
 from tilmeld.mail.models import OutboxMessage
@@ -47,10 +48,14 @@ class OutboxMessageAdmin(SafeChangeListMixin, admin.ModelAdmin):
     @admin.action(description=_("Try the failed and stuck mails again"))
     def retry(self, request, queryset):
         queued = sum(requeue(message) for message in queryset)
-        self.message_user(request, _("%(count)d mails queued again.") % {"count": queued})
+        queued_text = ngettext(
+            "%(count)d mail queued again.", "%(count)d mails queued again.", queued
+        )
+        self.message_user(request, queued_text % {"count": queued})
         if left := len(queryset) - queued:
-            self.message_user(
-                request,
-                _("%(count)d mails left as they were: sent, or still on their way.")
-                % {"count": left},
+            left_text = ngettext(
+                "%(count)d mail left as it was: sent, or still on its way.",
+                "%(count)d mails left as they were: sent, or still on their way.",
+                left,
             )
+            self.message_user(request, left_text % {"count": left})

@@ -197,13 +197,15 @@ def recover_stuck_mail(*, now: dt.datetime | None = None) -> dict[str, int]:
             message.save(update_fields=["status", "interruptions", "next_attempt_at", "last_error"])
             log.warning("Mail %s: %s", message.pk, message.last_error)
 
-    tasks = DBTaskResult.objects.filter(task_path=send_message.module_path)
-    tasks.filter(status=TaskResultStatus.RUNNING, started_at__lte=cutoff).update(
+    # Any task still "running" past the lease lost its worker (a mail's send, an offer's
+    # expiry, the reminders): none of them runs that long.
+    DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING, started_at__lte=cutoff).update(
         status=TaskResultStatus.FAILED,
         finished_at=now,
         exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
         traceback="WorkerLost: the worker stopped while running this task (seen by the sweep)",
     )
+    tasks = DBTaskResult.objects.filter(task_path=send_message.module_path)
 
     due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
     waiting = set(

@@ -75,10 +75,12 @@ class EventWithRegistrationsAdmin(EventAdmin):
     list_display = [*EventAdmin.list_display, "seats", "waiting"]
     list_select_related = ["venue", "seat_count"]
 
-    @admin.display(description=_("confirmed"))
+    @admin.display(description=_("seats"))
     def seats(self, obj):
-        confirmed = obj.seat_count.confirmed if hasattr(obj, "seat_count") else 0
-        return f"{confirmed} / {obj.capacity}" if obj.capacity else str(confirmed)
+        """Seats taken: confirmed, plus those held for open offers."""
+        counts = obj.seat_count if hasattr(obj, "seat_count") else None
+        taken = counts.confirmed + counts.offered if counts else 0
+        return f"{taken} / {obj.capacity}" if obj.capacity else str(taken)
 
     @admin.display(description=_("waiting list"))
     def waiting(self, obj):
@@ -358,12 +360,19 @@ class ParticipantAdmin(SafeChangeListMixin, StaffParticipantViews, admin.ModelAd
     def _warn_beyond_capacity(self, request, events) -> None:
         for event in events:
             counts = availability(event, fresh=True)
-            taken = counts.confirmed + counts.offered
-            if event.capacity is not None and taken > event.capacity:
-                numbers = {"confirmed": taken, "capacity": event.capacity}
-                self.message_user(
-                    request, _("%(confirmed)d confirmed for %(capacity)d seats.") % numbers, WARNING
-                )
+            if event.capacity is None or counts.confirmed + counts.offered <= event.capacity:
+                continue
+            if counts.offered:
+                numbers = {
+                    "confirmed": counts.confirmed,
+                    "offered": counts.offered,
+                    "capacity": event.capacity,
+                }
+                text = _("%(confirmed)d confirmed and %(offered)d offered for %(capacity)d seats.")
+            else:
+                numbers = {"confirmed": counts.confirmed, "capacity": event.capacity}
+                text = _("%(confirmed)d confirmed for %(capacity)d seats.")
+            self.message_user(request, text % numbers, WARNING)
 
     @admin.action(description=_("Send the confirmation again"), permissions=["change"])
     def resend_selected(self, request, queryset):

@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tilmeld.events.models import Event
+from tilmeld.registrations import rules
 from tilmeld.registrations.admin_forms import StaffRegistrationForm
-from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.forms import SessionChangeForm, SubstituteForm
 from tilmeld.registrations.models import Participant
@@ -126,7 +126,7 @@ class StaffParticipantViews:
             current=list(chosen),
             held=[pk for pk, choice in chosen.items() if choice.holds_seat],
             mine=False,  # staff read the form: no "your seat"
-            wishes=participant.status == ParticipantStatus.WAITING,
+            wishes=rules.sessions_are_wishes(participant),
         )
         back = reverse("admin:registrations_participant_change", args=[participant.pk])
         if not options["slots"] or not participant.is_active:

@@ -1,5 +1,6 @@
 """The mails a participant or booker receives, rendered by the worker in their language."""
 
+import datetime as dt
 import io
 from email.mime.image import MIMEImage
 from urllib.parse import urlencode
@@ -13,7 +14,6 @@ from tilmeld.events.exports import event_ics
 from tilmeld.events.models import Session
 from tilmeld.mail.rendering import build_email
 from tilmeld.registrations import rules, selectors
-from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.models import Booking, Participant
 from tilmeld.registrations.services.checkin import checkin_code
 
@@ -24,7 +24,7 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
-def _participant_mail(message, template: str, *, with_ics: bool):
+def _participant_mail(message, template: str, *, with_ics: bool, offer: bool = False):
     participant = Participant.objects.select_related("event", "event__venue", "booking").get(
         pk=message.params["participant"]
     )
@@ -45,9 +45,12 @@ def _participant_mail(message, template: str, *, with_ics: bool):
         "offers": rules.promotion(event) != WaitingListMode.AUTOMATIC,
         "binding": event.is_binding(),
     }
-    if participant.status == ParticipantStatus.OFFERED:
+    if offer:
+        # As made, whatever happened since the mail was queued: the page behind the links says
+        # whether the offer is still open.
         offer_url = _absolute(participant.get_offer_url())
         context |= {
+            "deadline": dt.datetime.fromisoformat(message.params["deadline"]),
             "offer_url": offer_url,
             "decline_url": offer_url + "?" + urlencode({"answer": "decline"}),
             "has_sessions": Session.objects.filter(event=event, capacity__isnull=False).exists(),
@@ -93,7 +96,7 @@ def reminder(message):
 
 
 def offer(message):
-    return _participant_mail(message, "offer", with_ics=False)
+    return _participant_mail(message, "offer", with_ics=False, offer=True)
 
 
 def offer_expired(message):

@@ -7,11 +7,11 @@ show. A booker acts through the booking's link with the same rights as the parti
 | action          | participant or booker                                  | staff              |
 |-----------------|--------------------------------------------------------|--------------------|
 | edit            | until the event starts                                 | while active       |
-| change sessions | until the event starts                                 | while active       |
+| change sessions | until the event starts; not an offer (chosen on accept)| while active, ditto|
 | cancel          | until the start; a seat only until the binding date    | while active       |
 | substitute      | until the start, if the event allows it; not an offer  | while active       |
 | accept offer    | while the offer is open (before its deadline)          | the same           |
-| decline offer   | while the offer is open                                | the same           |
+| decline offer   | while offered (until the expiry has withdrawn it)      | the same           |
 """
 
 import datetime as dt
@@ -96,6 +96,8 @@ def check(action: Action, participant: Participant, *, by=None, now=None) -> Ver
         return refused
     match action:
         case Action.EDIT | Action.CHANGE_SESSIONS:
+            if action == Action.CHANGE_SESSIONS and participant.status == ParticipantStatus.OFFERED:
+                return _no(_("Choose the sessions when you accept the seat."), "offer_open")
             if not staff and (refused := _started(event, now)) is not None:
                 return refused
         case Action.CANCEL:
@@ -142,6 +144,12 @@ def permissions(participant: Participant, *, by=None, now=None) -> dict:
         f"can_{action.value}": bool(check(action, participant, by=by, now=now)) for action in Action
     }
     return {**verdicts, "is_binding": is_binding(participant, now)}
+
+
+def sessions_are_wishes(participant: Participant) -> bool:
+    """A waiting participant's sessions hold no seat: any session may be wished for, full or not
+    (a seat is taken when they get one)."""
+    return participant.status == ParticipantStatus.WAITING
 
 
 def promotion(event: Event, now=None) -> WaitingListMode | None:

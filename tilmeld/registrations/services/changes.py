@@ -158,9 +158,12 @@ def _email_taken(participant: Participant, email: str) -> bool:
 
 def resend_confirmation(participant: Participant, *, by=None) -> None:
     """Mails the participant's confirmation again; an open offer is mailed as the offer."""
-    kind = "offer" if participant.status == ParticipantStatus.OFFERED else "registered"
     with transaction.atomic():
-        mails.to_participant(participant, kind)
+        if participant.status == ParticipantStatus.OFFERED:
+            deadline = participant.offer_expires_at.isoformat()
+            mails.to_participant(participant, "offer", deadline=deadline)
+        else:
+            mails.to_participant(participant, "registered")
         history.record(participant, ChangeAction.RESENT, by=by)
 
 

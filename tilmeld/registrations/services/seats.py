@@ -161,7 +161,7 @@ def offer(event: Event, seats: Seats, chosen: list[Participant], *, by=None) -> 
     for participant in chosen:
         answer_by = {"offer_expires_at": [None, deadline.isoformat()]}
         history.record(participant, ChangeAction.OFFERED, by=by, changes=answer_by)
-        mails.to_participant(participant, "offer")
+        mails.to_participant(participant, "offer", deadline=deadline.isoformat())
     if chosen:
         schedule_offer_expiry(event, deadline)
 

@@ -41,7 +41,7 @@ def manage_participant(request, token):
         "seats_left": options["seats_left"],
         "current": list(chosen),
         "held": [pk for pk, choice in chosen.items() if choice.holds_seat],
-        "wishes": participant.status == ParticipantStatus.WAITING,
+        "wishes": rules.sessions_are_wishes(participant),
     }
     session_form = SessionChangeForm(**session_kwargs, prefix="sessions")
     allowed = rules.permissions(participant)

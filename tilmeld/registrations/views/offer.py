@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from tilmeld.registrations import rules, selectors
-from tilmeld.registrations.enums import ParticipantStatus
+from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
 from tilmeld.registrations.forms import OfferForm
 from tilmeld.registrations.services import offers
+from tilmeld.registrations.services.sessions import choice_slots
 
 
 @require_http_methods(["GET", "POST"])
@@ -23,14 +24,18 @@ def answer_offer(request, token):
         raise Http404
     if participant.status == ParticipantStatus.CONFIRMED:
         # The accept link clicked again, or the form sent twice: the seat is theirs already.
-        messages.info(request, _("You have accepted the seat. Your registration is confirmed."))
+        if participant.changes.filter(action=ChangeAction.OFFER_ACCEPTED).exists():
+            messages.info(request, _("You have accepted the seat. Your registration is confirmed."))
         return redirect(participant.get_manage_url())
-    options = selectors.form_options(participant.event)
-    wishes = list(selectors.chosen_sessions(participant))
-    kwargs = {"slots": options["slots"], "seats_left": options["seats_left"], "wishes": wishes}
+    slots = choice_slots(participant.event)
+    kwargs = {
+        "slots": slots,
+        "seats_left": selectors.session_seats_left(participant.event) if slots else {},
+        "wishes": list(selectors.chosen_sessions(participant)),
+    }
     form = OfferForm(prefix="offer", **kwargs)
     status = 200
-    if request.method == "POST" and rules.check(rules.Action.DECLINE_OFFER, participant):
+    if request.method == "POST":  # the services say whether the answer still counts
         action = request.POST.get("action")
         try:
             if action == "accept":
