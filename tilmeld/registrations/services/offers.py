@@ -2,7 +2,7 @@
 
 A seat is held for an open offer (SeatCount.offered) from seats.offer until the person answers
 or the deadline passes; it is never given to two people and never counted twice. Every change
-takes the event's seat lock first, then the participant's row (as changes._locked)."""
+takes the event's seat lock first, then the participant's row (changes.locked)."""
 
 from django.db import transaction
 from django.utils import timezone
