@@ -23,7 +23,9 @@ UUID_NAMESPACE = uuid.UUID("6f1f4b8e-5d0a-4c57-9a43-0c3c1f7f2a10")
 
 
 def root(document: Document) -> etree._Element:
-    """An empty Invoice or CreditNote element with the UBL namespaces declared once."""
+    """An empty Invoice or CreditNote element with the UBL namespaces declared once. Refuses a
+    document that no e-invoice can carry (check_addressable)."""
+    check_addressable(document)
     ns = ROOT_NS[document.kind]
     nsmap = {None: ns, "cac": CAC, "cbc": CBC}
     return etree.Element(f"{{{ns}}}{ROOT_TAG[document.kind]}", nsmap=nsmap)
@@ -93,6 +95,15 @@ def cvr_text(cvr: str) -> str:
     PEPPOL-COMMON-R042 accepts it too)."""
     digits = cvr.removeprefix("DK").strip()
     return f"DK{digits}"
+
+
+def check_addressable(document: Document) -> None:
+    """Both formats address the buyer by EAN/GLN or CVR; a private person gets the PDF instead."""
+    if not (document.buyer.gln or document.buyer.cvr):
+        raise ValueError(
+            f"{document.number}: the buyer has neither an EAN/GLN nor a CVR number, "
+            "so it cannot receive an electronic invoice"
+        )
 
 
 def contact_reference(document: Document) -> str:
