@@ -43,6 +43,23 @@ def test_event_list_shows_every_column_at_1280(staff_page):
     assert staff_page.get_by_role("columnheader", name="Venteliste").is_visible()
 
 
+@pytest.mark.parametrize(
+    ("changelist", "last_column"),
+    [
+        ("admin:registrations_participant_changelist", "Tilmeldt"),
+        ("admin:mail_outboxmessage_changelist", "Sendt"),
+    ],
+)
+def test_participant_and_outbox_lists_show_every_column_at_1280(
+    staff_page, changelist, last_column
+):
+    staff_page.goto(reverse(changelist))
+
+    assert staff_page.evaluate(SIDEWAYS) == 0
+    assert staff_page.evaluate(CUT_OFF, "#changelist .results") <= 0
+    assert staff_page.get_by_role("columnheader", name=last_column).is_visible()
+
+
 def test_event_form_fits_1280_with_the_whole_programme(staff_page, demo):
     staff_page.goto(reverse("admin:events_event_change", args=[demo.pk]))
 
