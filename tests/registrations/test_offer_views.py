@@ -256,7 +256,7 @@ def test_the_offer_mail_in_english(site):
         deadline = datetime_text(bo.offer_expires_at)
     body = " ".join(offer.body.split())
     assert offer.subject == f"A seat for you: Libraries' day (answer by {deadline})"
-    assert "Good news: a seat has become free at Libraries' day, and it is yours" in body
+    assert "Good news: there is a seat for you at Libraries' day if you want it." in body
     assert f"/en/registration/{bo.manage_token}/offer/?answer=decline" in body
 
 

@@ -70,10 +70,10 @@ def test_a_freed_seat_is_offered_to_the_first_in_line_with_a_deadline(site):
     assert f"/tilmelding/{bo.manage_token}/tilbud/\n" in offer.body
     assert f"/tilmelding/{bo.manage_token}/tilbud/?answer=decline\n" in offer.body
     assert offer.attachments == []  # no calendar file before the seat is theirs
-    assert list(bo.changes.values_list("action", flat=True)) == [
-        ChangeAction.REGISTERED,
-        ChangeAction.WAITING,
-        ChangeAction.OFFERED,
+    assert list(bo.changes.values_list("action", "by_participant")) == [
+        (ChangeAction.REGISTERED, True),
+        (ChangeAction.WAITING, True),
+        (ChangeAction.OFFERED, False),  # made by the waiting list's rule, not by Bo
     ]
 
 
@@ -227,8 +227,11 @@ def test_two_seats_freed_at_once_make_two_offers_one_each(site):
 
 def test_staff_may_offer_a_seat_early_beyond_the_capacity(site):
     event, _anne, _bo, cai = full_event_with_line()
+    staff = StaffFactory()
 
-    offer_seat(cai, by=StaffFactory())
+    offer_seat(cai, by=staff)
+
+    assert cai.changes.last().by_user == staff
 
     assert statuses(event) == [("Anne", "confirmed"), ("Bo", "waiting"), ("Cai", "offered")]
     assert seat_counts(event) == (1, 1, 1)
@@ -299,3 +302,15 @@ def test_the_worker_withdraws_an_overdue_offer_whose_task_died(site, database_ta
         "Den tilbudte plads er gået videre",
         "En plads til dig",
     ]
+
+
+def test_a_seat_accepted_after_the_binding_date_is_mailed_as_binding(site):
+    _event, anne, bo, _cai = full_event_with_line(binding_at=timezone.now() - dt.timedelta(days=1))
+    cancel_registration(anne, by=StaffFactory())
+    mail.outbox.clear()
+
+    accept_offer(bo)
+
+    body = " ".join(mail.outbox[0].body.split())
+    assert "Se eller ret din tilmelding, eller giv din plads videre til en kollega (den er " in body
+    assert "afmeld" not in body.replace("kan ikke længere afmeldes", "")

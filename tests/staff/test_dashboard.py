@@ -50,7 +50,8 @@ def test_dashboard_shows_counts_organisations_and_answers(client, site):
         "0 på venteliste 1 afmeldinger 1 overdragelser 0 tjekket ind" in page
     )
     assert (
-        "Organisationer med flest deltagere Vejle 2 Kost 1 svar fra bekræftede deltagere "
+        "Organisationer med flest deltagere Vejle 2 Bekræftede deltagere. "
+        "Kost 1 svar fra bekræftede deltagere "
         "Vegetar 1 Glutenfri 0" in page
     )
 
@@ -70,6 +71,22 @@ def test_answer_totals_count_the_confirmed_not_the_waiting_list(client, site):
     page = text(client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk})))
 
     assert "Middag 1 svar fra bekræftede deltagere Ja 1" in page
+
+
+def test_organisations_count_the_confirmed_not_the_waiting_list(client, site):
+    client.force_login(StaffFactory())
+    event = EventFactory(capacity=1)
+    for name, organisation in (("Anne", "Vejle"), ("Bo", "Odense"), ("Cai", "Odense")):
+        register(
+            event,
+            booker=Booker(name, f"{name.lower()}@example.org"),
+            people=[Person(name, f"{name.lower()}@example.org", organisation)],
+            language="da",
+        )  # Bo and Cai wait
+
+    page = text(client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk})))
+
+    assert "Organisationer med flest deltagere Vejle 1 Bekræftede deltagere." in page
 
 
 def test_chart_has_a_bar_per_day_since_opening(client, site):

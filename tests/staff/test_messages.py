@@ -78,6 +78,18 @@ def test_send_queues_one_logged_mail_per_recipient(client, staff, site):
     assert "<p>I kø: 0 · Sendes: 0 · Sendt: 1 · Fejlet: 0</p>" in log
 
 
+def test_the_waiting_list_audience_includes_open_offers(client, staff, site):
+    event = EventFactory(capacity=1)
+    [anne] = register_people(event, "Anne")
+    register_people(event, "Bo")
+    register_people(event, "Cai")
+    cancel_registration(anne)  # Bo is offered the seat; Cai waits
+
+    response = post(client, event, action="preview", audience="waiting")
+
+    assert "Bo, Cai" in response.content.decode()
+
+
 def test_session_audience_needs_a_session(client, staff, site):
     event = EventFactory()
 

@@ -21,8 +21,10 @@ def recipients(event: Event, audience: str, session=None):
     match audience:
         case Audience.CONFIRMED:
             people = people.filter(status=ParticipantStatus.CONFIRMED)
-        case Audience.WAITING:
-            people = people.filter(status=ParticipantStatus.WAITING)
+        case Audience.WAITING:  # an open offer is still a place in line until it is accepted
+            people = people.filter(
+                status__in=[ParticipantStatus.WAITING, ParticipantStatus.OFFERED]
+            )
         case Audience.SESSION:
             people = people.filter(
                 session_choices__session=session, session_choices__holds_seat=True

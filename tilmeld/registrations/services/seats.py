@@ -132,7 +132,7 @@ def promote(event: Event, seats: Seats, *, by=None) -> list[Participant]:
     )
     chosen = list(line if free is None else line[:free])
     if mode == WaitingListMode.OFFER:
-        offer(event, seats, chosen, by=by)
+        offer(event, seats, chosen)  # made by the rule, whoever freed the seat
         return chosen
     for participant in chosen:
         participant.status = ParticipantStatus.CONFIRMED
@@ -147,7 +147,8 @@ def promote(event: Event, seats: Seats, *, by=None) -> list[Participant]:
 
 def offer(event: Event, seats: Seats, chosen: list[Participant], *, by=None) -> None:
     """Holds a seat for each of `chosen` (waiting, locked) until the event's answer deadline,
-    mails them the offer and schedules its expiry (services.offers.expire_offers)."""
+    mails them the offer and schedules its expiry (services.offers.expire_offers). `by`: the
+    staff member who offered by hand; None, the waiting list's rule (recorded as the system)."""
     from tilmeld.registrations.tasks import schedule_offer_expiry  # tasks imports services
 
     deadline = rules.offer_deadline(event)
@@ -160,7 +161,9 @@ def offer(event: Event, seats: Seats, chosen: list[Participant], *, by=None) -> 
     seats.offered += len(chosen)
     for participant in chosen:
         answer_by = {"offer_expires_at": [None, deadline.isoformat()]}
-        history.record(participant, ChangeAction.OFFERED, by=by, changes=answer_by)
+        history.record(
+            participant, ChangeAction.OFFERED, by=by, by_system=by is None, changes=answer_by
+        )
         mails.to_participant(participant, "offer", deadline=deadline.isoformat())
     if chosen:
         schedule_offer_expiry(event, deadline)
