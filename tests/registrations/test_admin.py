@@ -308,6 +308,20 @@ def test_moving_up_out_of_turn_beyond_capacity_says_so(staff_client, site):
     assert "2 bekræftede til 1 pladser." in page
 
 
+def test_offering_a_seat_on_a_full_event_from_the_filtered_list_warns(staff_client, site):
+    event = EventFactory(capacity=1)
+    _a, _b, c = register_people(event, "A", "B", "C")
+    url = reverse("admin:registrations_participant_changelist") + "?status__exact=waiting"
+
+    response = staff_client.post(
+        url, {"action": "offer_selected", "_selected_action": [c.pk]}, follow=True
+    )
+
+    page = response.content.decode()
+    assert "1 har fået tilbudt en plads." in page
+    assert "1 bekræftede og 1 tilbudte til 1 pladser." in page
+
+
 def test_staff_see_and_change_a_participants_sessions(staff_client, site):
     from tests.registrations.test_sessions import book, three_workshops
 

@@ -135,6 +135,8 @@ def test_group_booking_lands_on_the_booking_page_whose_link_is_mailed(client, si
     to_anne = [m for m in mail.outbox if m.to == ["Anne Hansen <anne@example.org>"]]
     # Her own confirmation, then the summary with the booking's link.
     assert [booking.get_manage_url() in m.body for m in to_anne] == [False, True]
+    landed = client.get(response["Location"]).content.decode()
+    assert "Tak. Tilmeldingerne er bekræftet, og hver deltager får en mail." in landed
 
 
 def test_registering_one_colleague_only_lands_on_the_booking_page(client, site):

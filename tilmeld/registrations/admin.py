@@ -300,13 +300,15 @@ class ParticipantAdmin(SafeChangeListMixin, StaffParticipantViews, admin.ModelAd
     @admin.action(description=_("Offer the selected a seat now"), permissions=["change"])
     def offer_selected(self, request, queryset):
         """An offer ahead of a freed seat: it holds a seat, beyond the capacity if need be."""
+        # Read first: the list may be filtered to the waiting list, which they leave now.
+        chosen = list(queryset.select_related("event"))
         self._run(
             request,
             queryset,
             lambda p: offers.offer_seat(p, by=request.user),
             _("%(count)d offered a seat."),
         )
-        self._warn_beyond_capacity(request, {p.event for p in queryset.select_related("event")})
+        self._warn_beyond_capacity(request, {p.event for p in chosen})
 
     def _confirm_cancel(self, request, queryset):
         chosen = list(queryset.select_related("event").order_by("event__starts_at", "name"))

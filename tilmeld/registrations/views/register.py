@@ -137,9 +137,14 @@ def _submit(request, event, form, colleagues, slots):
     else:
         landing = registered[0].get_manage_url()
     confirmed = [p for p in registered if p.status == "confirmed"]
-    if len(confirmed) == len(people):
+    if len(confirmed) == len(people) == 1:
         messages.success(
             request, _("Thank you. The registration is confirmed and a mail is on its way.")
+        )
+    elif len(confirmed) == len(people):
+        messages.success(
+            request,
+            _("Thank you. The registrations are confirmed, and each participant gets a mail."),
         )
     else:
         messages.warning(
