@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 
 from tilmeld.core import dates, markup
 from tilmeld.core.labels import labelled as join_label
+from tilmeld.core.money import money_text
 
 register = template.Library()
 
@@ -22,6 +23,12 @@ def markdown(text):
 @register.filter
 def teaser(text, words=30):
     return markup.plain_teaser(text, int(words))
+
+
+@register.filter
+def money(amount):
+    """{{ line.net|money }}: "1.995,00 kr." / "DKK 1,995.00" in the active language."""
+    return "" if amount is None or amount == "" else money_text(amount)
 
 
 @register.filter

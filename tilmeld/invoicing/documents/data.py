@@ -6,15 +6,10 @@ them directly. Amounts are Decimal with two places (kroner and øre), never floa
 
 import datetime as dt
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 
-CENT = Decimal("0.01")
-
-
-def money(value) -> Decimal:
-    """Rounded once, to øre, half up: the rule for every amount a document shows."""
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
+from tilmeld.core.money import money
 
 
 class Kind(StrEnum):
