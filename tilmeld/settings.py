@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "tilmeld.news",
     "tilmeld.events",
     "tilmeld.registrations",
+    "tilmeld.invoicing",
     "tilmeld.staff",
     "tilmeld.demo",
 ]
