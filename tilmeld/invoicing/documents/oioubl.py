@@ -106,20 +106,6 @@ def _address(party_element: etree._Element, party: Party) -> None:
     ubl.cbc(ubl.cac(address, "Country"), "IdentificationCode", party.country)
 
 
-def _contact(party_element: etree._Element, party: Party, contact_id: str = "") -> None:
-    if not (contact_id or party.contact_name or party.contact_phone or party.contact_email):
-        return
-    contact = ubl.cac(party_element, "Contact")
-    if contact_id:
-        ubl.cbc(contact, "ID", contact_id)
-    if party.contact_name:
-        ubl.cbc(contact, "Name", party.contact_name)
-    if party.contact_phone:
-        ubl.cbc(contact, "Telephone", party.contact_phone)
-    if party.contact_email:
-        ubl.cbc(contact, "ElectronicMail", party.contact_email)
-
-
 def _legal_entity(party_element: etree._Element, party: Party) -> None:
     entity = ubl.cac(party_element, "PartyLegalEntity")
     ubl.cbc(entity, "RegistrationName", party.name)
@@ -136,7 +122,7 @@ def _supplier(party_element: etree._Element, seller: Party) -> None:
     ubl.cbc(tax_scheme, "CompanyID", cvr, schemeID="DK:SE")
     _vat_scheme(tax_scheme)
     _legal_entity(party_element, seller)
-    _contact(party_element, seller)
+    ubl.contact(party_element, seller)
 
 
 def _customer(party_element: etree._Element, document: Document) -> None:
@@ -152,7 +138,7 @@ def _customer(party_element: etree._Element, document: Document) -> None:
     _address(party_element, buyer)
     if buyer.cvr:
         _legal_entity(party_element, buyer)
-    _contact(party_element, buyer, contact_id=ubl.contact_reference(document))
+    ubl.contact(party_element, buyer, contact_id=ubl.contact_reference(document))
 
 
 def _payment_means(root: etree._Element, document: Document) -> None:

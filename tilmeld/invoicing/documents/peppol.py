@@ -102,31 +102,19 @@ def _legal_entity(party_element: etree._Element, party: Party) -> None:
         ubl.cbc(entity, "CompanyID", ubl.cvr_text(party.cvr), schemeID=SCHEME_CVR)
 
 
-def _contact(party_element: etree._Element, party: Party) -> None:
-    if not (party.contact_name or party.contact_phone or party.contact_email):
-        return
-    contact = ubl.cac(party_element, "Contact")
-    if party.contact_name:
-        ubl.cbc(contact, "Name", party.contact_name)
-    if party.contact_phone:
-        ubl.cbc(contact, "Telephone", party.contact_phone)
-    if party.contact_email:
-        ubl.cbc(contact, "ElectronicMail", party.contact_email)
-
-
 def _supplier(party_element: etree._Element, seller: Party) -> None:
     _party(party_element, seller)
     tax_scheme = ubl.cac(party_element, "PartyTaxScheme")
     ubl.cbc(tax_scheme, "CompanyID", ubl.cvr_text(seller.cvr))
     ubl.cbc(ubl.cac(tax_scheme, "TaxScheme"), "ID", "VAT")
     _legal_entity(party_element, seller)
-    _contact(party_element, seller)
+    ubl.contact(party_element, seller)
 
 
 def _customer(party_element: etree._Element, buyer: Party) -> None:
     _party(party_element, buyer)
     _legal_entity(party_element, buyer)
-    _contact(party_element, buyer)
+    ubl.contact(party_element, buyer)
 
 
 def _payment_means(root: etree._Element, document: Document) -> None:

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .data import Document, Kind, money
+from .data import Document, Kind, Party, money
 
 CAC = "urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2"
 CBC = "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"
@@ -117,6 +117,21 @@ def contact_reference(document: Document) -> str:
         or document.buyer.contact_name
         or document.buyer.name
     )
+
+
+def contact(party_element: etree._Element, party: Party, contact_id: str = "") -> None:
+    """The party's cac:Contact (ID, name, telephone, e-mail), where there is anything to say."""
+    if not (contact_id or party.contact_name or party.contact_phone or party.contact_email):
+        return
+    element = cac(party_element, "Contact")
+    if contact_id:
+        cbc(element, "ID", contact_id)
+    if party.contact_name:
+        cbc(element, "Name", party.contact_name)
+    if party.contact_phone:
+        cbc(element, "Telephone", party.contact_phone)
+    if party.contact_email:
+        cbc(element, "ElectronicMail", party.contact_email)
 
 
 def serialize(element: etree._Element) -> bytes:
