@@ -97,13 +97,7 @@ def _address(party_element: etree._Element, party: Party) -> None:
         listAgencyID=AGENCY,
         listID=ADDRESS_FORMAT_LIST,
     )
-    if party.street:
-        ubl.cbc(address, "StreetName", party.street)
-    if party.city:
-        ubl.cbc(address, "CityName", party.city)
-    if party.postcode:
-        ubl.cbc(address, "PostalZone", party.postcode)
-    ubl.cbc(ubl.cac(address, "Country"), "IdentificationCode", party.country)
+    ubl.address_lines(address, party)
 
 
 def _legal_entity(party_element: etree._Element, party: Party) -> None:

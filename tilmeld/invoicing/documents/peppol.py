@@ -86,13 +86,7 @@ def _party(party_element: etree._Element, party: Party) -> None:
     ubl.cbc(ubl.cac(party_element, "PartyIdentification"), "ID", value, schemeID=scheme)
     ubl.cbc(ubl.cac(party_element, "PartyName"), "Name", party.name)
     address = ubl.cac(party_element, "PostalAddress")
-    if party.street:
-        ubl.cbc(address, "StreetName", party.street)
-    if party.city:
-        ubl.cbc(address, "CityName", party.city)
-    if party.postcode:
-        ubl.cbc(address, "PostalZone", party.postcode)
-    ubl.cbc(ubl.cac(address, "Country"), "IdentificationCode", party.country)
+    ubl.address_lines(address, party)
 
 
 def _legal_entity(party_element: etree._Element, party: Party) -> None:

@@ -119,6 +119,17 @@ def contact_reference(document: Document) -> str:
     )
 
 
+def address_lines(address: etree._Element, party: Party) -> None:
+    """Street, city, postcode and country, in the order UBL 2.1's PostalAddress has them."""
+    if party.street:
+        cbc(address, "StreetName", party.street)
+    if party.city:
+        cbc(address, "CityName", party.city)
+    if party.postcode:
+        cbc(address, "PostalZone", party.postcode)
+    cbc(cac(address, "Country"), "IdentificationCode", party.country)
+
+
 def contact(party_element: etree._Element, party: Party, contact_id: str = "") -> None:
     """The party's cac:Contact (ID, name, telephone, e-mail), where there is anything to say."""
     if not (contact_id or party.contact_name or party.contact_phone or party.contact_email):
