@@ -1,0 +1,85 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from tilmeld.invoicing.documents import snapshot
+from tilmeld.invoicing.documents.data import Document
+from tilmeld.invoicing.enums import InvoiceKind
+
+
+class InvoiceSeries(models.Model):
+    """A number sequence. Its row is the lock every new number takes (services.issue), and the
+    number is taken in the transaction that stores the invoice: no two alike, and no gap."""
+
+    code = models.SlugField(_("code"), max_length=30, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=20, blank=True)
+    next_number = models.PositiveIntegerField(_("next number"), default=1)
+
+    class Meta:
+        verbose_name = _("number series")
+        verbose_name_plural = _("number series")
+
+    def __str__(self):
+        return f"{self.prefix}{self.next_number:04d}"
+
+
+class Invoice(models.Model):
+    """An issued invoice or credit note. Never changed once stored: a database trigger refuses
+    any UPDATE (migration 0002), so a correction is a credit note and a new invoice. What it
+    says is kept whole in `document` (documents.snapshot), from which its PDF and XML are made."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=InvoiceKind.choices)
+    series = models.ForeignKey(
+        InvoiceSeries, verbose_name=_("series"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    sequence = models.PositiveIntegerField(_("sequence number"))
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    issue_date = models.DateField(_("date"))
+    due_date = models.DateField(_("due date"), null=True, blank=True)
+    booking = models.ForeignKey(
+        "registrations.Booking",
+        verbose_name=_("booking"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="invoices",
+    )
+    credits = models.ForeignKey(
+        "self",
+        verbose_name=_("credits invoice"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credit_notes",
+    )
+    buyer_name = models.CharField(_("buyer"), max_length=300)
+    net = models.DecimalField(_("excl. VAT"), max_digits=12, decimal_places=2)
+    vat = models.DecimalField(_("VAT"), max_digits=12, decimal_places=2)
+    gross = models.DecimalField(_("incl. VAT"), max_digits=12, decimal_places=2)
+    document = models.JSONField(_("document"))
+    issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
+    issued_by = models.CharField(_("issued by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["series", "sequence"], name="invoice_number_once"),
+            models.CheckConstraint(
+                condition=Q(gross=F("net") + F("vat")), name="invoice_gross_is_net_plus_vat"
+            ),
+            # Credit notes carry positive amounts too (the Danish Peppol rules refuse negative).
+            models.CheckConstraint(condition=Q(net__gte=0, vat__gte=0), name="invoice_positive"),
+            models.CheckConstraint(
+                condition=Q(kind=InvoiceKind.INVOICE, credits__isnull=True)
+                | Q(kind=InvoiceKind.CREDIT_NOTE, credits__isnull=False),
+                name="credit_note_credits_an_invoice",
+            ),
+        ]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.number}"
+
+    def as_document(self) -> Document:
+        return snapshot.from_json(self.document)
