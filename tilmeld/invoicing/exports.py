@@ -1,0 +1,76 @@
+"""What the bookkeeper gets: every issued invoice and credit note as files, and a ledger."""
+
+import csv
+import io
+import re
+from collections.abc import Iterable
+from decimal import Decimal
+
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+
+from tilmeld.invoicing.documents.oioubl import oioubl_xml
+from tilmeld.invoicing.documents.pdf import invoice_pdf
+from tilmeld.invoicing.documents.peppol import peppol_xml
+from tilmeld.invoicing.models import Invoice
+from tilmeld.registrations.exports import safe_cell
+
+FORMATS = {".pdf": invoice_pdf, ".oioubl.xml": oioubl_xml, ".peppol.xml": peppol_xml}
+
+
+def file_stem(invoice: Invoice) -> str:
+    """The number as a file name: anything but letters, digits, dot, dash and underscore
+    becomes a dash (a prefix may hold a slash)."""
+    return re.sub(r"[^A-Za-z0-9._-]", "-", invoice.number)
+
+
+def invoice_files(invoice: Invoice) -> dict[str, bytes]:
+    """NUMBER.pdf, NUMBER.oioubl.xml and NUMBER.peppol.xml, made from the stored document."""
+    document = invoice.as_document()
+    return {file_stem(invoice) + suffix: render(document) for suffix, render in FORMATS.items()}
+
+
+def _amount(value: Decimal) -> str:
+    return f"{value:.2f}".replace(".", ",")  # as Danish Excel reads a number
+
+
+def ledger_csv(invoices: Iterable[Invoice]) -> bytes:
+    """One row per document, in number order: UTF-8 with a BOM and semicolons, as Danish Excel
+    opens it. A credit note's amounts are negative here, so the columns add up to what is owed.
+    `paid` stays empty until payments are recorded (not built yet)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(
+        [
+            _("Number"),
+            _("Kind"),
+            _("Date"),
+            _("Payer"),
+            _("EAN/CVR"),
+            _("Excl. VAT"),
+            capfirst(_("VAT")),  # the model field's word, lower case
+            _("Incl. VAT"),
+            _("Due"),
+            _("Credits"),
+            _("Paid"),
+        ]
+    )
+    for invoice in invoices:
+        buyer = invoice.as_document().buyer
+        sign = -1 if invoice.credits_id else 1
+        writer.writerow(
+            [
+                safe_cell(invoice.number),
+                invoice.get_kind_display(),
+                invoice.issue_date.isoformat(),
+                safe_cell(invoice.buyer_name),
+                buyer.gln or buyer.cvr,
+                _amount(sign * invoice.net),
+                _amount(sign * invoice.vat),
+                _amount(sign * invoice.gross),
+                invoice.due_date.isoformat() if invoice.due_date else "",
+                safe_cell(invoice.credits.number) if invoice.credits_id else "",
+                "",
+            ]
+        )
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
