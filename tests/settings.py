@@ -1,6 +1,7 @@
 """Test settings: only what tests must change."""
 
 import tempfile
+from pathlib import Path
 
 from tilmeld.settings import *  # noqa: F403
 
@@ -23,3 +24,4 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
+INVOICE_DELIVERY_DIR = Path(tempfile.mkdtemp(prefix="tilmeld-test-einvoices-"))

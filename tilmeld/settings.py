@@ -221,4 +221,14 @@ MAIL_SWEEP_INTERVAL = env.float("TILMELD_MAIL_SWEEP_INTERVAL", default=60)
 WORKER_SWEEPS = [
     "tilmeld.mail.services.recover_stuck_mail",
     "tilmeld.registrations.services.offers.expire_due_offers",
+    "tilmeld.invoicing.delivery.sweep",
 ]
+# E-invoices to public bodies: handed to this backend as OIOUBL 2.1 ("oioubl") or Peppol BIS
+# Billing 3.0 ("peppol"). The folder backend writes them to <dir>/outbox for an access point.
+INVOICE_DELIVERY_BACKEND = env.str(
+    "TILMELD_INVOICE_DELIVERY_BACKEND", default="tilmeld.invoicing.delivery.FolderBackend"
+)
+INVOICE_DELIVERY_DIR = Path(
+    env.str("TILMELD_INVOICE_DELIVERY_DIR", default=str(BASE_DIR / "var" / "einvoices"))
+)
+INVOICE_XML_FORMAT = env.str("TILMELD_INVOICE_XML_FORMAT", default="oioubl")

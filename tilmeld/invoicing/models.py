@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilmeld.invoicing.documents import snapshot
 from tilmeld.invoicing.documents.data import Document
-from tilmeld.invoicing.enums import InvoiceKind
+from tilmeld.invoicing.enums import DeliveryState, InvoiceKind
 
 
 class InvoiceSeries(models.Model):
@@ -83,3 +83,28 @@ class Invoice(models.Model):
 
     def as_document(self) -> Document:
         return snapshot.from_json(self.document)
+
+
+class Delivery(models.Model):
+    """How an invoice to a public body travels as XML: ready, handed over to the delivery
+    backend (a folder an access point reads, later an access point's API), then acknowledged or
+    rejected by the buyer's side. The invoice itself never changes; this row does."""
+
+    invoice = models.OneToOneField(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="delivery"
+    )
+    backend = models.CharField(_("delivered by"), max_length=40)
+    state = models.CharField(
+        _("state"), max_length=12, choices=DeliveryState.choices, default=DeliveryState.READY
+    )
+    reference = models.CharField(_("reference"), max_length=200, blank=True)
+    detail = models.TextField(_("detail"), blank=True)  # e.g. why the buyer's system refused it
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["state", "updated_at"])]
+        verbose_name = _("e-invoice delivery")
+        verbose_name_plural = _("e-invoice deliveries")
+
+    def __str__(self):
+        return f"{self.invoice.number}: {self.get_state_display()}"

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
+from tilmeld.invoicing import delivery
 from tilmeld.invoicing.documents import snapshot
 from tilmeld.invoicing.documents.data import Document, Kind
 from tilmeld.invoicing.enums import InvoiceKind
@@ -71,7 +72,7 @@ def _store(document: Document, *, series, booking, credits, by) -> Invoice:
     with transaction.atomic():
         row, sequence, number = _take_number(series or DEFAULT_SERIES[kind])
         issued = dataclasses.replace(document, number=number)
-        return Invoice.objects.create(
+        invoice = Invoice.objects.create(
             kind=kind,
             series=row,
             sequence=sequence,
@@ -87,3 +88,5 @@ def _store(document: Document, *, series, booking, credits, by) -> Invoice:
             document=snapshot.to_json(issued),
             issued_by=by.get_username() if by is not None else "",
         )
+        delivery.queue(invoice)  # public bodies get the XML; in this transaction
+        return invoice
