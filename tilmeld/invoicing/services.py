@@ -10,7 +10,7 @@ from django.db import transaction
 from django.db.models import Sum
 from django.utils.translation import gettext as _
 
-from tilmeld.invoicing import delivery
+from tilmeld.invoicing import delivery, mails
 from tilmeld.invoicing.documents import snapshot
 from tilmeld.invoicing.documents.data import Document, Kind
 from tilmeld.invoicing.enums import InvoiceKind
@@ -88,5 +88,7 @@ def _store(document: Document, *, series, booking, credits, by) -> Invoice:
             document=snapshot.to_json(issued),
             issued_by=by.get_username() if by is not None else "",
         )
-        delivery.queue(invoice)  # public bodies get the XML; in this transaction
+        # In this transaction: public bodies get the XML, everyone else the PDF by mail.
+        if delivery.queue(invoice) is None:
+            mails.queue(invoice)
         return invoice
