@@ -168,6 +168,10 @@ def test_import_stores_hostile_text_as_one_harmless_line():
             b"20-05-2026;Faktura 0001;\x81\x8d\x90\n",
             "Filen er ikke tekst i UTF-8 eller Windows-1252.",
         ),
+        (
+            b'20-05-2026;"Faktura 0001' + b" x" * 100_000 + b'";100,00\n',
+            "Linje 1 kan ikke læses som CSV.",  # longer than csv's field limit
+        ),
     ],
 )
 def test_import_of_a_bad_file_is_refused_whole(data, message):

@@ -126,6 +126,8 @@ def test_record_payment_on_a_credit_note_is_refused():
         ("10.005", "Et beløb angives i kroner og øre (to decimaler)."),
         ("abc", "Et beløb angives i kroner og øre (to decimaler)."),
         ("NaN", "Et beløb angives i kroner og øre (to decimaler)."),
+        ("1e30", "Et beløb angives i kroner og øre (to decimaler)."),
+        (None, "Et beløb angives i kroner og øre (to decimaler)."),
     ],
 )
 def test_record_payment_of_a_bad_amount_is_refused(amount, message):
@@ -260,3 +262,18 @@ def test_import_bank_csv_command_prints_what_it_did(tmp_path):
         "Linje 3 (-8.000,00 kr., »Husleje«): Ikke en indbetaling.",
     ]
     assert Payment.objects.get().reference == "Faktura 0001 Æblebyen"
+
+
+def test_export_command_writes_the_day_paid_in_full_into_the_ledger(tmp_path):
+    issued = single()
+    pay(issued, "2000.00", paid_on=dt.date(2026, 5, 10))
+    pay(issued, "493.75", paid_on=dt.date(2026, 6, 2))
+    pay(single(), "100.00")
+
+    call_command("export_invoices", str(tmp_path), stdout=StringIO())
+
+    ledger = (tmp_path / "ledger.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert [row.split(";")[0] + ";" + row.rsplit(";", 1)[1] for row in ledger[1:]] == [
+        "0001;2026-06-02",
+        "0002;",
+    ]

@@ -33,9 +33,10 @@ class ImportResult:
 def _valid_amount(amount) -> Decimal:
     try:
         value = Decimal(str(amount))
-    except InvalidOperation:
-        value = None
-    if value is None or not value.is_finite() or value != value.quantize(Decimal("0.01")):
+        exact = value.is_finite() and value == value.quantize(Decimal("0.01"))
+    except InvalidOperation:  # not a number, or too many digits to quantize ("1e30")
+        exact = False
+    if not exact:
         raise InvoicingError(_("An amount is in kroner and øre (two decimals)."), code="amount")
     if value <= 0:
         raise InvoicingError(_("A payment must be more than 0 kr."), code="amount")
