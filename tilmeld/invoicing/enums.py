@@ -13,3 +13,8 @@ class DeliveryState(models.TextChoices):
     HANDED_OVER = "handed_over", _("Handed over")
     ACKNOWLEDGED = "acknowledged", _("Received by the buyer's system")
     REJECTED = "rejected", _("Rejected")
+
+
+class PaymentSource(models.TextChoices):
+    MANUAL = "manual", pgettext_lazy("payment source", "Manual")
+    BANK = "bank", pgettext_lazy("payment source", "Bank import")

@@ -13,6 +13,7 @@ from tilmeld.invoicing.documents.oioubl import oioubl_xml
 from tilmeld.invoicing.documents.pdf import invoice_pdf
 from tilmeld.invoicing.documents.peppol import peppol_xml
 from tilmeld.invoicing.models import Invoice
+from tilmeld.invoicing.selectors import paid_in_full_on
 from tilmeld.registrations.exports import safe_cell
 
 FORMATS = {".pdf": invoice_pdf, ".oioubl.xml": oioubl_xml, ".peppol.xml": peppol_xml}
@@ -34,10 +35,14 @@ def _amount(value: Decimal) -> str:
     return f"{value:.2f}".replace(".", ",")  # as Danish Excel reads a number
 
 
+def _date(value) -> str:
+    return value.isoformat() if value else ""
+
+
 def ledger_csv(invoices: Iterable[Invoice]) -> bytes:
     """One row per document, in number order: UTF-8 with a BOM and semicolons, as Danish Excel
     opens it. A credit note's amounts are negative here, so the columns add up to what is owed.
-    `paid` stays empty until payments are recorded (not built yet)."""
+    "Paid" is the day an invoice was paid in full. Expects selectors.with_balances() rows."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
     writer.writerow(
@@ -68,9 +73,9 @@ def ledger_csv(invoices: Iterable[Invoice]) -> bytes:
                 _amount(sign * invoice.net),
                 _amount(sign * invoice.vat),
                 _amount(sign * invoice.gross),
-                invoice.due_date.isoformat() if invoice.due_date else "",
+                _date(invoice.due_date),
                 safe_cell(invoice.credits.number) if invoice.credits_id else "",
-                "",
+                _date(paid_in_full_on(invoice)),
             ]
         )
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")

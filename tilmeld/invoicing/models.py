@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilmeld.invoicing.documents import snapshot
 from tilmeld.invoicing.documents.data import Document
-from tilmeld.invoicing.enums import DeliveryState, InvoiceKind
+from tilmeld.invoicing.enums import DeliveryState, InvoiceKind, PaymentSource
 
 
 class InvoiceSeries(models.Model):
@@ -108,3 +108,38 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.invoice.number}: {self.get_state_display()}"
+
+
+class Payment(models.Model):
+    """Money received for an invoice. The invoice itself is never updated: what is paid and what
+    is outstanding are sums over these rows (selectors.with_balances); services.record_payment
+    refuses more than is outstanding. A bank line is imported once (the conditional unique)."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="payments"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    # Capped (the import cuts a bank text to fit): a long text in a unique index can fail to store.
+    reference = models.CharField(_("reference"), max_length=300, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=PaymentSource.choices, default=PaymentSource.MANUAL
+    )
+    recorded_by = models.CharField(_("recorded by"), max_length=150, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="payment_amount_positive"),
+            models.UniqueConstraint(
+                fields=["invoice", "paid_on", "amount", "reference"],
+                condition=Q(source="bank"),
+                name="bank_payment_imported_once",
+            ),
+        ]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+
+    def __str__(self):
+        return f"{self.invoice.number}: {self.amount} ({self.paid_on.isoformat()})"

@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from tilmeld.invoicing.exports import invoice_files, ledger_csv
 from tilmeld.invoicing.models import Invoice
+from tilmeld.invoicing.selectors import with_balances
 
 
 class Command(BaseCommand):
@@ -20,7 +21,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, directory: Path, since, **options):
-        invoices = Invoice.objects.select_related("credits").order_by("issue_date", "id")
+        invoices = with_balances(Invoice.objects.select_related("credits")).order_by(
+            "issue_date", "id"
+        )
         if since:
             invoices = invoices.filter(issue_date__gte=since)
         try:
