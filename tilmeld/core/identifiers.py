@@ -1,4 +1,5 @@
-"""The numbers a payer is known by: EAN/GLN location numbers and CVR numbers.
+"""The numbers a payer is known by: EAN/GLN location numbers and CVR numbers (here in core:
+the booking form asks for them, and invoicing writes them).
 
 Check digits come from python-stdnum (GS1 for EAN, modulus 11 for CVR); this module adds what
 Danish e-invoicing asks on top (a public body's location number has 13 digits and starts with 57)

@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from tilmeld.invoicing.identifiers import clean_cvr, clean_gln
+from tilmeld.core.identifiers import clean_cvr, clean_gln
 
 
 @pytest.mark.parametrize(
