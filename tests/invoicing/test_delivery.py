@@ -96,3 +96,18 @@ def test_the_worker_hands_over_what_a_stopped_worker_left_ready(folder, run_work
     xml = (folder / "outbox" / "0001.xml").read_bytes()
     assert xml == oioubl_xml(issued.as_document())
     assert b"&lt;script&gt;&amp;" in xml
+
+
+def test_a_receipt_that_comes_before_the_hand_over_is_recorded_later(folder):
+    issued = issue(invoice(seat("1", "1995.00")))
+    receipts = folder / "receipts"
+    receipts.mkdir()
+    (receipts / "0001.ok").write_text("")
+
+    early = collect_receipts()
+    deliver_invoice.call(Delivery.objects.get().pk)
+    later = collect_receipts()
+
+    assert (early, later) == (0, 1)
+    assert state(issued)[0] == "acknowledged"
+    assert [path.name for path in (receipts / "read").iterdir()] == ["0001.ok"]

@@ -54,3 +54,12 @@ def test_export_since_a_date_leaves_out_older_documents(tmp_path):
     call_command("export_invoices", str(tmp_path), "--since", "2026-05-01", stdout=StringIO())
 
     assert sorted(path.name for path in tmp_path.glob("*.pdf")) == ["0002.pdf"]
+
+
+def test_a_private_person_gets_a_pdf_and_no_e_invoice_files(tmp_path):
+    person = replace(COMPANY, name="Lis Holm", cvr="")
+    issue(invoice(seat("1", "500.00"), buyer=person))
+
+    call_command("export_invoices", str(tmp_path), stdout=StringIO())
+
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["0001.pdf", "ledger.csv"]

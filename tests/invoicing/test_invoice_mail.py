@@ -35,7 +35,7 @@ def test_a_company_gets_its_invoice_as_a_pdf_in_a_mail():
     assert email.subject == "Faktura 0001 fra Danmarks Biblioteksforening"
     assert " ".join(email.body.split()).startswith(
         "Kære Bogbussen ApS Vedlagt er faktura 0001 på 625,00 kr. inkl. moms. "
-        "Betal venligst senest 31. maj 2026, og angiv 2026-0042."
+        "Betal venligst senest 31. maj 2026, og angiv betalingsreference 0001."
     )
     [(name, content, kind)] = email.attachments
     assert (name, kind, content[:5]) == ("0001.pdf", "application/pdf", b"%PDF-")

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.utils import timezone
 from django.utils.module_loading import import_string
 from django_tasks import task
 
@@ -32,13 +33,15 @@ class Receipt:
     reference: str
     accepted: bool
     detail: str = ""
+    source: str = ""  # where the backend found it, for mark_read
 
 
 class FolderBackend:
     """Writes NUMBER.xml (OIOUBL or Peppol BIS, settings.INVOICE_XML_FORMAT) into
     <dir>/outbox for the association's access point or accounting system to pick up. It answers
-    by leaving NUMBER.ok, or NUMBER.rejected holding the reason, in <dir>/receipts; a receipt read
-    is moved to <dir>/receipts/read. Writing the same document again writes the same bytes."""
+    by leaving NUMBER.ok, or NUMBER.rejected holding the reason, in <dir>/receipts; a receipt is
+    moved to <dir>/receipts/read once recorded. Writing the same document again writes the same
+    bytes."""
 
     name = "folder"
 
@@ -64,10 +67,13 @@ class FolderBackend:
             if path.suffix not in (".ok", ".rejected") or not path.is_file():
                 continue
             detail = path.read_text(encoding="utf-8", errors="replace").strip()[:2000]
-            found.append(Receipt(f"{path.stem}.xml", path.suffix == ".ok", detail))
-            (folder / "read").mkdir(exist_ok=True)
-            path.replace(folder / "read" / path.name)
+            found.append(Receipt(f"{path.stem}.xml", path.suffix == ".ok", detail, str(path)))
         return found
+
+    def mark_read(self, receipt: Receipt) -> None:
+        path = Path(receipt.source)
+        (path.parent / "read").mkdir(exist_ok=True)
+        path.replace(path.parent / "read" / path.name)
 
 
 def backend():
@@ -103,7 +109,7 @@ def deliver_invoice(delivery_id: int) -> str:
             return "skipped"
         try:
             delivery.reference = backend().hand_over(delivery.invoice)
-        except OSError as error:
+        except Exception as error:  # kept ready with the reason; the next document goes on
             log.warning("Invoice %s not handed over: %s", delivery.invoice.number, error)
             delivery.detail = f"{type(error).__name__}: {error}"[:2000]
             delivery.save(update_fields=["detail", "updated_at"])
@@ -115,13 +121,21 @@ def deliver_invoice(delivery_id: int) -> str:
 
 
 def collect_receipts() -> int:
-    """Marks handed-over documents acknowledged or rejected from the backend's receipts."""
+    """Marks handed-over documents acknowledged or rejected from the backend's receipts. A
+    receipt is marked read only once recorded (or for a document already answered): one that
+    comes before its document's hand-over has committed waits for the next sweep."""
     states = {True: DeliveryState.ACKNOWLEDGED, False: DeliveryState.REJECTED}
+    answered = (DeliveryState.ACKNOWLEDGED, DeliveryState.REJECTED)
+    channel = backend()
     count = 0
-    for receipt in backend().receipts():
-        count += Delivery.objects.filter(
+    for receipt in channel.receipts():
+        recorded = Delivery.objects.filter(
             reference=receipt.reference, state=DeliveryState.HANDED_OVER
-        ).update(state=states[receipt.accepted], detail=receipt.detail)
+        ).update(state=states[receipt.accepted], detail=receipt.detail, updated_at=timezone.now())
+        count += recorded
+        already = Delivery.objects.filter(reference=receipt.reference, state__in=answered)
+        if recorded or already.exists():
+            channel.mark_read(receipt)
     return count
 
 

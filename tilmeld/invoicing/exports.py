@@ -26,9 +26,11 @@ def file_stem(invoice: Invoice) -> str:
 
 
 def invoice_files(invoice: Invoice) -> dict[str, bytes]:
-    """NUMBER.pdf, NUMBER.oioubl.xml and NUMBER.peppol.xml, made from the stored document."""
+    """NUMBER.pdf, and NUMBER.oioubl.xml and NUMBER.peppol.xml where the buyer can receive an
+    e-invoice (a private person cannot), made from the stored document."""
     document = invoice.as_document()
-    return {file_stem(invoice) + suffix: render(document) for suffix, render in FORMATS.items()}
+    formats = FORMATS if document.e_invoiceable else {".pdf": invoice_pdf}
+    return {file_stem(invoice) + suffix: render(document) for suffix, render in formats.items()}
 
 
 def _amount(value: Decimal) -> str:
@@ -69,7 +71,7 @@ def ledger_csv(invoices: Iterable[Invoice]) -> bytes:
                 invoice.get_kind_display(),
                 invoice.issue_date.isoformat(),
                 safe_cell(invoice.buyer_name),
-                buyer.gln or buyer.cvr,
+                safe_cell(buyer.gln or buyer.cvr),
                 _amount(sign * invoice.net),
                 _amount(sign * invoice.vat),
                 _amount(sign * invoice.gross),

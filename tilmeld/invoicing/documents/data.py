@@ -104,6 +104,12 @@ class Document:
         ]
 
     @property
+    def e_invoiceable(self) -> bool:
+        """Both XML formats address the buyer by EAN/GLN or CVR; a private person has neither
+        and gets the PDF only."""
+        return bool(self.buyer.gln or self.buyer.cvr)
+
+    @property
     def net_total(self) -> Decimal:
         return money(sum((line.net for line in self.lines), Decimal(0)))
 

@@ -98,8 +98,8 @@ def cvr_text(cvr: str) -> str:
 
 
 def check_addressable(document: Document) -> None:
-    """Both formats address the buyer by EAN/GLN or CVR; a private person gets the PDF instead."""
-    if not (document.buyer.gln or document.buyer.cvr):
+    """Both formats address the buyer by EAN/GLN or CVR (Document.e_invoiceable)."""
+    if not document.e_invoiceable:
         raise ValueError(
             f"{document.number}: the buyer has neither an EAN/GLN nor a CVR number, "
             "so it cannot receive an electronic invoice"
