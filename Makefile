@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 
-.PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush clean
+.PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush bench-invoices clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,10 @@ bench: install
 # N registrations by C concurrent users for K seats through gunicorn + PostgreSQL (bench/rush.py).
 bench-rush: install
 	$(BIN)/python -m bench.rush --requests $(or $(N),2000) --concurrency $(or $(C),64) --capacity $(or $(K),500) $(RUSH_ARGS)
+
+# N invoices issued and rendered (PDF, OIOUBL, Peppol), and a sample validated by the official rules.
+bench-invoices: install
+	$(BIN)/python -m bench.invoices --count $(or $(N),1000) $(INVOICE_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache
