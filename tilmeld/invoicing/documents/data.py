@@ -56,6 +56,11 @@ class Line:
     def net(self) -> Decimal:
         return money(self.quantity * self.unit_price)
 
+    @property
+    def percent(self) -> Decimal:
+        """The VAT rate that applies: the line's own when standard rated, else 0."""
+        return self.vat_percent if self.vat_category == VatCategory.STANDARD else Decimal(0)
+
 
 @dataclass(frozen=True)
 class Payment:
@@ -67,6 +72,11 @@ class Payment:
     bank_account: str = ""
     iban: str = ""
     bic: str = ""
+
+    @property
+    def danish_account(self) -> bool:
+        """Paid to a Danish registration number and account (else by IBAN/BIC)."""
+        return bool(self.bank_reg and self.bank_account)
 
 
 @dataclass(frozen=True)
@@ -95,8 +105,7 @@ class Document:
         from the sum of the lines' net amounts."""
         groups: dict[tuple[VatCategory, Decimal], Decimal] = {}
         for line in self.lines:
-            percent = line.vat_percent if line.vat_category == VatCategory.STANDARD else Decimal(0)
-            key = (line.vat_category, percent)
+            key = (line.vat_category, line.percent)
             groups[key] = groups.get(key, Decimal(0)) + line.net
         return [
             (category, percent, money(base), money(base * percent / 100))

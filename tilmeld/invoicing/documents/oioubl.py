@@ -67,7 +67,7 @@ def oioubl_xml(document: Document) -> bytes:
     if document.order_reference:
         ubl.cbc(ubl.cac(root, "OrderReference"), "ID", document.order_reference)
     if document.kind == Kind.CREDIT_NOTE:
-        _billing_reference(root, document)
+        ubl.billing_reference(root, document)
     _supplier(ubl.cac(ubl.cac(root, "AccountingSupplierParty"), "Party"), document.seller)
     _customer(ubl.cac(ubl.cac(root, "AccountingCustomerParty"), "Party"), document)
     if document.kind == Kind.INVOICE:
@@ -77,13 +77,6 @@ def oioubl_xml(document: Document) -> bytes:
     for line in document.lines:
         _line(root, document, line)
     return ubl.serialize(root)
-
-
-def _billing_reference(root: etree._Element, document: Document) -> None:
-    reference = ubl.cac(ubl.cac(root, "BillingReference"), "InvoiceDocumentReference")
-    ubl.cbc(reference, "ID", document.credited_number)
-    if document.credited_date:
-        ubl.cbc(reference, "IssueDate", ubl.date_text(document.credited_date))
 
 
 def _address(party_element: etree._Element, party: Party) -> None:
@@ -139,7 +132,7 @@ def _payment_means(root: etree._Element, document: Document) -> None:
     payment = document.payment
     means = ubl.cac(root, "PaymentMeans")
     ubl.cbc(means, "ID", "1")
-    danish = bool(payment.bank_reg and payment.bank_account)
+    danish = payment.danish_account
     ubl.cbc(means, "PaymentMeansCode", "42" if danish else "31")
     if document.due_date:
         ubl.cbc(means, "PaymentDueDate", ubl.date_text(document.due_date))
@@ -216,8 +209,7 @@ def _line(root: etree._Element, document: Document, line: Line) -> None:
     )
     ubl.amount(element, "LineExtensionAmount", line.net, cur)
     tax_total = ubl.cac(element, "TaxTotal")
-    standard = line.vat_category == VatCategory.STANDARD
-    percent = line.vat_percent if standard else Decimal(0)
+    percent = line.percent
     vat = ubl.money_vat(line.net, percent)
     ubl.amount(tax_total, "TaxAmount", vat, cur)
     _subtotal(tax_total, document, line.vat_category, percent, line.net, vat)

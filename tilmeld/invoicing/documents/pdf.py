@@ -105,7 +105,7 @@ def _pay_by(document: Document) -> str:
 
 def _bank_account(document: Document) -> str:
     payment = document.payment
-    if not (payment.bank_reg and payment.bank_account):
+    if not payment.danish_account:
         return ""
     return _("Reg. no. %(reg)s, account no. %(account)s") % {
         "reg": payment.bank_reg,

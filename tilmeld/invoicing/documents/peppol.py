@@ -58,10 +58,7 @@ def peppol_xml(document: Document) -> bytes:
     if document.order_reference:
         ubl.cbc(ubl.cac(root, "OrderReference"), "ID", document.order_reference)
     if document.kind == Kind.CREDIT_NOTE:
-        reference = ubl.cac(ubl.cac(root, "BillingReference"), "InvoiceDocumentReference")
-        ubl.cbc(reference, "ID", document.credited_number)
-        if document.credited_date:
-            ubl.cbc(reference, "IssueDate", ubl.date_text(document.credited_date))
+        ubl.billing_reference(root, document)
     _supplier(ubl.cac(ubl.cac(root, "AccountingSupplierParty"), "Party"), document.seller)
     _customer(ubl.cac(ubl.cac(root, "AccountingCustomerParty"), "Party"), document.buyer)
     if document.kind == Kind.INVOICE:
@@ -114,7 +111,7 @@ def _customer(party_element: etree._Element, buyer: Party) -> None:
 def _payment_means(root: etree._Element, document: Document) -> None:
     payment = document.payment
     means = ubl.cac(root, "PaymentMeans")
-    danish = bool(payment.bank_reg and payment.bank_account)
+    danish = payment.danish_account
     ubl.cbc(means, "PaymentMeansCode", "42" if danish else "31")
     if payment.reference:
         ubl.cbc(means, "PaymentID", payment.reference)
@@ -169,8 +166,7 @@ def _line(root: etree._Element, document: Document, line: Line) -> None:
     if line.note:
         ubl.cbc(item, "Description", line.note)
     ubl.cbc(item, "Name", line.description)
-    standard = line.vat_category == VatCategory.STANDARD
-    percent = line.vat_percent if standard else Decimal(0)
+    percent = line.percent
     _category(item, "ClassifiedTaxCategory", document, line.vat_category, percent)
     price = ubl.cac(element, "Price")
     ubl.amount_precise(price, "PriceAmount", line.unit_price, document.currency)

@@ -119,6 +119,14 @@ def contact_reference(document: Document) -> str:
     )
 
 
+def billing_reference(root: etree._Element, document: Document) -> None:
+    """A credit note's reference to the invoice it credits (number and date)."""
+    reference = cac(cac(root, "BillingReference"), "InvoiceDocumentReference")
+    cbc(reference, "ID", document.credited_number)
+    if document.credited_date:
+        cbc(reference, "IssueDate", date_text(document.credited_date))
+
+
 def address_lines(address: etree._Element, party: Party) -> None:
     """Street, city, postcode and country, in the order UBL 2.1's PostalAddress has them."""
     if party.street:
