@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "tilmeld.core",
     "tilmeld.news",
     "tilmeld.events",
+    "tilmeld.pricing",
     "tilmeld.registrations",
     "tilmeld.invoicing",
     "tilmeld.staff",
@@ -222,6 +223,7 @@ WORKER_SWEEPS = [
     "tilmeld.mail.services.recover_stuck_mail",
     "tilmeld.registrations.services.offers.expire_due_offers",
     "tilmeld.invoicing.delivery.sweep",
+    "tilmeld.invoicing.billing.sweep",
 ]
 # E-invoices to public bodies: handed to this backend as OIOUBL 2.1 ("oioubl") or Peppol BIS
 # Billing 3.0 ("peppol"). The folder backend writes them to <dir>/outbox for an access point.

@@ -30,6 +30,10 @@ class SiteSettingsAdmin(SafeChangeListMixin, TranslationAdmin):
     fieldsets = [
         (None, {"fields": ["name", "logo", "contact_email", "phone"]}),
         (_("Address and identity"), {"fields": ["address", "cvr"]}),
+        (
+            _("Invoices"),
+            {"fields": ["bank_reg", "bank_account", "iban", "bic", "payment_days"]},
+        ),
         (_("Footer"), {"fields": ["footer_text"]}),
     ]
 

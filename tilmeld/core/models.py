@@ -1,7 +1,9 @@
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from tilmeld.core.identifiers import clean_cvr
 from tilmeld.core.uploads import validate_image
 
 
@@ -21,6 +23,16 @@ class SiteSettings(models.Model):
     contact_email = models.EmailField(_("contact e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     footer_text = models.TextField(_("footer text"), blank=True)
+    # On every invoice: where to pay, and how long the payer has.
+    bank_reg = models.CharField(
+        _("bank registration number"), max_length=4, blank=True, help_text=_("4 digits.")
+    )
+    bank_account = models.CharField(
+        _("bank account number"), max_length=10, blank=True, help_text=_("Up to 10 digits.")
+    )
+    iban = models.CharField(_("IBAN"), max_length=34, blank=True)
+    bic = models.CharField(_("BIC"), max_length=11, blank=True)
+    payment_days = models.PositiveSmallIntegerField(_("days to pay an invoice"), default=30)
 
     class Meta:
         verbose_name = _("site settings")
@@ -31,6 +43,20 @@ class SiteSettings(models.Model):
 
     def __str__(self):
         return self.name
+
+    def clean(self):
+        errors = {}
+        if self.cvr:
+            try:
+                self.cvr = clean_cvr(self.cvr)
+            except ValidationError as error:
+                errors["cvr"] = error
+        if self.bank_reg and not (self.bank_reg.isdigit() and len(self.bank_reg) == 4):
+            errors["bank_reg"] = _("A registration number has 4 digits.")
+        if self.bank_account and not self.bank_account.isdigit():
+            errors["bank_account"] = _("An account number has only digits.")
+        if errors:
+            raise ValidationError(errors)
 
 
 class Page(models.Model):

@@ -15,3 +15,9 @@ class RegistrationState(models.TextChoices):
 class WaitingListMode(models.TextChoices):
     OFFER = "offer", _("Offer the seat: the first in line accepts or declines by a deadline")
     AUTOMATIC = "automatic", _("Move up automatically (until the binding date)")
+
+
+class VatMode(models.TextChoices):
+    INCLUDED = "included", _("25 % VAT, prices entered including VAT")
+    EXCLUDED = "excluded", _("25 % VAT, prices entered excluding VAT")
+    EXEMPT = "exempt", _("Exempt from VAT (the legal basis is printed on the invoice)")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilmeld.core.publishing import Publishable, PublishableQuerySet
 from tilmeld.core.uploads import validate_image, validate_pdf
-from tilmeld.events.enums import RegistrationState, WaitingListMode
+from tilmeld.events.enums import RegistrationState, VatMode, WaitingListMode
 
 
 class Organisation(models.Model):
@@ -178,6 +178,30 @@ class Event(Publishable):
         default=20,
         help_text=_("The most participants one person may register at once."),
     )
+    vat_mode = models.CharField(
+        _("VAT"),
+        max_length=10,
+        choices=VatMode.choices,
+        default=VatMode.INCLUDED,
+        help_text=_("How the prices of this event are entered, and whether VAT is charged."),
+    )
+    vat_exemption_reason = models.CharField(
+        _("legal basis of the VAT exemption"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "Printed on every invoice of an exempt event, e.g. »Momsfritaget, jf. momslovens"
+            " § 13, stk. 1, nr. 3«."
+        ),
+    )
+    invoicing_held = models.BooleanField(
+        _("hold invoicing"),
+        default=False,
+        help_text=_(
+            "Invoices are not issued on confirmation; staff issue them by hand from the"
+            " booking list."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
@@ -220,6 +244,10 @@ class Event(Publishable):
             errors["registration_closes_at"] = _("Registration cannot close before it opens.")
         if self.binding_at and self.ends_at and self.binding_at > self.ends_at:
             errors["binding_at"] = _("The binding date must be before the event ends.")
+        if self.vat_mode == VatMode.EXEMPT and not (self.vat_exemption_reason or "").strip():
+            errors["vat_exemption_reason"] = _(
+                "An exempt event's invoices must state the legal basis of the exemption."
+            )
         if errors:
             raise ValidationError(errors)
 

@@ -143,3 +143,49 @@ class Payment(models.Model):
 
     def __str__(self):
         return f"{self.invoice.number}: {self.amount} ({self.paid_on.isoformat()})"
+
+
+class Charge(models.Model):
+    """What an invoice line charged a participant for: the seat (no option) or an option, and
+    the credit note that took it back, if one did. Lets a booking be settled line by line: a
+    cancelled participant's lines credited, a changed price credited and invoiced anew. The
+    invoice never changes; a charge's `credit_note` is set once."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="charges"
+    )
+    participant = models.ForeignKey(
+        "registrations.Participant",
+        verbose_name=_("participant"),
+        on_delete=models.PROTECT,
+        related_name="charges",
+    )
+    option = models.ForeignKey(
+        "pricing.Option",
+        verbose_name=_("option"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    line_id = models.CharField(_("line"), max_length=20)
+    entered = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+    credit_note = models.ForeignKey(
+        Invoice,
+        verbose_name=_("credit note"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credited_charges",
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["invoice", "line_id"], name="charge_line_once"),
+        ]
+        indexes = [models.Index(fields=["participant", "credit_note"])]
+        verbose_name = _("charge")
+        verbose_name_plural = _("charges")
+
+    def __str__(self):
+        return f"{self.invoice.number}/{self.line_id}"

@@ -40,3 +40,17 @@ class ChangeAction(models.TextChoices):
     RESENT = "resent", _("Confirmation sent again")
     CHECKED_IN = "checked_in", _("Checked in")
     CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
+    PRICE_CHANGED = "price_changed", _("Price changed")
+
+
+class PayerKind(models.TextChoices):
+    PUBLIC = "public", _("A public body (EAN number)")
+    COMPANY = "company", _("A company or institution (CVR number)")
+    PERSON = "person", _("The participant personally")
+
+
+class Membership(models.TextChoices):
+    NONE = "", _("No member price")
+    VERIFIED = "verified", _("Member price, verified")
+    CLAIMED = "claimed", _("Member price claimed, not verified")
+    APPROVED = "approved", _("Member price approved by staff")

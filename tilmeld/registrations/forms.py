@@ -117,10 +117,12 @@ class PersonForm(forms.Form):
         required_slots=None,
         wishes=False,
         drafting=False,
+        catalogue=None,
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.drafting = drafting
+        self.catalogue = catalogue
         self.questions = list(questions)
         self.slots = list(slots)
         self.wishes = wishes

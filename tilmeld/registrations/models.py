@@ -11,10 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from tilmeld.core import dates
 from tilmeld.core.labels import labelled
 from tilmeld.events.models import Event, Session
+from tilmeld.pricing.models import MemberOrganisation, Option, Price
 from tilmeld.registrations.enums import (
     ACTIVE_STATUSES,
     ChangeAction,
+    Membership,
     ParticipantStatus,
+    PayerKind,
     QuestionKind,
 )
 
@@ -122,6 +125,58 @@ class Booking(models.Model):
         return reverse("registrations:booking", kwargs={"token": self.manage_token})
 
 
+class Payer(models.Model):
+    """Who pays for a booking of a priced event: one payer for all its participants. A public
+    body is invoiced electronically at its EAN location number, with the order number and
+    person reference its bookkeeping asks for; the others get the invoice PDF by mail."""
+
+    booking = models.OneToOneField(
+        Booking, verbose_name=_("booking"), on_delete=models.CASCADE, related_name="payer"
+    )
+    kind = models.CharField(_("who pays"), max_length=10, choices=PayerKind.choices)
+    name = models.CharField(_("name on the invoice"), max_length=300)
+    gln = models.CharField(_("EAN number"), max_length=13, blank=True)
+    cvr = models.CharField(_("CVR number"), max_length=8, blank=True)
+    order_reference = models.CharField(_("order number"), max_length=50, blank=True)
+    person_reference = models.CharField(_("person reference"), max_length=50, blank=True)
+    street = models.CharField(_("street address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    email = models.EmailField(_("invoice e-mail"), blank=True)
+    member_organisation = models.ForeignKey(
+        MemberOrganisation,
+        verbose_name=_("member organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="payers",
+    )
+    membership = models.CharField(
+        _("member price"), max_length=10, choices=Membership.choices, blank=True, default=""
+    )
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(kind="public") | Q(gln__regex=r"^57[0-9]{11}$"),
+                name="payer_public_body_has_ean",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="company") | Q(cvr__regex=r"^[0-9]{8}$"),
+                name="payer_company_has_cvr",
+            ),
+        ]
+        verbose_name = _("payer")
+        verbose_name_plural = _("payers")
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def needs_approval(self) -> bool:
+        return self.membership == Membership.CLAIMED
+
+
 class Participant(models.Model):
     """One person holding (or waiting for) one seat."""
 
@@ -157,6 +212,19 @@ class Participant(models.Model):
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
     cancelled_at = models.DateTimeField(_("cancelled"), null=True, blank=True)
+    price = models.ForeignKey(
+        Price,
+        verbose_name=_("price"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="participants",
+    )
+    # What the seat costs this participant, as entered (with or without VAT: event.vat_mode),
+    # fixed at registration (early-bird included) and changed only by staff.
+    price_amount = models.DecimalField(
+        _("amount"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
 
     class Meta:
         ordering = ["created_at", "id"]
@@ -315,3 +383,25 @@ class CheckIn(models.Model):
 
     def __str__(self):
         return f"{self.participant_id} {self.checked_in_at:%Y-%m-%d %H:%M}"
+
+
+class ParticipantOption(models.Model):
+    """A priced option a participant chose, at the amount it had then."""
+
+    participant = models.ForeignKey(
+        Participant, on_delete=models.CASCADE, related_name="chosen_options"
+    )
+    option = models.ForeignKey(
+        Option, verbose_name=_("option"), on_delete=models.PROTECT, related_name="choices"
+    )
+    amount = models.DecimalField(_("amount"), max_digits=10, decimal_places=2)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "option"], name="option_chosen_once")
+        ]
+        verbose_name = _("chosen option")
+        verbose_name_plural = _("chosen options")
+
+    def __str__(self):
+        return f"{self.participant_id}: {self.option}"

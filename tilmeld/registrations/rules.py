@@ -79,6 +79,17 @@ def is_binding(participant: Participant, now=None) -> bool:
     return participant.status == ParticipantStatus.CONFIRMED and participant.event.is_binding(now)
 
 
+def cancelled_free_of_charge(participant: Participant) -> bool:
+    """Cancelled before the binding date (or an event without one): what was invoiced for the
+    seat is credited. A cancellation after it credits nothing unless staff decide so."""
+    event = participant.event
+    return (
+        participant.status == ParticipantStatus.CANCELLED
+        and participant.cancelled_at is not None
+        and (event.binding_at is None or participant.cancelled_at < event.binding_at)
+    )
+
+
 def offer_is_open(participant: Participant, now=None) -> bool:
     return (
         participant.status == ParticipantStatus.OFFERED

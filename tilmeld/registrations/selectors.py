@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from tilmeld.events.enums import RegistrationState, WaitingListMode
 from tilmeld.events.models import Event
+from tilmeld.pricing import rules as pricing
 from tilmeld.registrations import rules
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.models import (
@@ -108,4 +109,5 @@ def form_options(event: Event, *, staff: bool = False) -> dict:
         "required_slots": required,
         # Full: newcomers wait, and may wish for any session (see sessions.required_slots).
         "wishes": bool(slots) and availability(event, fresh=True).state == RegistrationState.FULL,
+        "catalogue": pricing.catalogue(event),
     }

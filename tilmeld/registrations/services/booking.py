@@ -15,10 +15,13 @@ from tilmeld.core.text import single_line
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.models import Event
 from tilmeld.mail.models import OutboxMessage
+from tilmeld.pricing import rules as pricing
+from tilmeld.registrations import signals
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.models import Answer, Booking, Participant
-from tilmeld.registrations.services import history, mails, seats, sessions
+from tilmeld.registrations.payers import PayerData
+from tilmeld.registrations.services import history, mails, prices, seats, sessions
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +42,8 @@ class Person:
     phone: str = ""
     answers: dict[int, object] = field(default_factory=dict)  # question id -> value
     sessions: list[int] = field(default_factory=list)  # chosen parallel sessions
+    price_id: int | None = None  # one of the event's prices (pricing.Price)
+    options: list[int] = field(default_factory=list)  # chosen priced options (pricing.Option)
 
     def __post_init__(self):
         _single_lines(self, ("name", "email", "organisation", "job_title", "phone"))
@@ -113,7 +118,9 @@ def _check_sessions(event: Event, people: list[Person], *, by=None, slots=None) 
         sessions.check_choices(slots, person.sessions, required=required)
 
 
-def _store(event, counts, booking, people, language, keys, *, by, override) -> list[Participant]:
+def _store(
+    event, counts, booking, people, language, keys, *, by, override, priced=prices.NOTHING
+) -> list[Participant]:
     """Gives seats in order and waiting places to the rest, under the seat lock (`counts`),
     then stores the participants with their final status and reserved `keys`, their answers
     and their history. Deciding before storing saves fixing rows afterwards: a rush is mostly
@@ -133,6 +140,7 @@ def _store(event, counts, booking, people, language, keys, *, by, override) -> l
         )
         for key, p in zip(keys, people, strict=True)
     ]
+    prices.apply(priced, participants)
     waiting = seats.place(event, counts, participants, override=override)
     if waiting and not counts.waiting_list_enabled:
         given = len(participants) - len(waiting)
@@ -147,6 +155,7 @@ def _store(event, counts, booking, people, language, keys, *, by, override) -> l
             else _("Sorry, the event is sold out."),
             code="sold_out",
         )
+    prices.check_limits(event, priced, participants)
     rows.insert(participants)  # an address already registered fails here, on its unique index
     rows.insert(
         [
@@ -159,6 +168,11 @@ def _store(event, counts, booking, people, language, keys, *, by, override) -> l
     )
     history.record_registered(participants, by=by)
     seats.save(counts)
+    prices.store(booking, priced, participants)
+    if any(p.status == ParticipantStatus.CONFIRMED for p in participants) and (
+        priced.prices or priced.options
+    ):
+        signals.changed(booking.pk, event, priced=True)
     return participants
 
 
@@ -198,6 +212,8 @@ def register(
     by=None,
     override_capacity: bool = False,
     slots=None,
+    payer: PayerData | None = None,
+    catalogue: pricing.Catalogue | None = None,
 ) -> Booking:
     """Registers `people` for `event` in one booking.
 
@@ -205,12 +221,17 @@ def register(
     address already registered, or when full without a waiting list. Seats go in order; the rest
     join the waiting list (see _under_seat_lock for the transaction).
     Queues a mail to each participant and a summary to the booker. A second submission of the
-    same form token returns the first booking. `slots` saves a query when the caller has them."""
+    same form token returns the first booking. `slots` and `catalogue` (the event's prices) save
+    queries when the caller has them. A priced event needs a `payer` (services.prices.decide)."""
     token = form_token or uuid.uuid4()
     check_open(event, by=by)
     # Addresses already registered are found by the unique index below: one query fewer here.
     _check_people(event, people, by=by, taken=False)
     _check_sessions(event, people, by=by, slots=slots)
+    catalogue = pricing.catalogue(event) if catalogue is None else catalogue
+    priced = prices.decide(
+        event, people, booker_email=booker.email, payer=payer, catalogue=catalogue, by=by
+    )
     summary = sends_summary(booker, people)
     try:
         reserve = {Booking: 1, Participant: len(people), OutboxMessage: len(people) + summary}
@@ -235,6 +256,7 @@ def register(
                 keys[Participant],
                 by=by,
                 override=override_capacity,
+                priced=priced,
             )
             sessions.take(participants, [p.sessions for p in people])
             _mail(participants, keys[OutboxMessage])
@@ -285,6 +307,15 @@ def add_participants(booking: Booking, people: list[Person], *, by=None) -> list
         )
     _check_people(event, people, by=by)
     _check_sessions(event, people, by=by)
+    priced = prices.decide(
+        event,
+        people,
+        booker_email=booking.booker_email,
+        payer=None,
+        catalogue=pricing.catalogue(event),
+        by=by,
+        has_payer=True,  # the booking's own pays for all its participants
+    )
     try:
         reserve = {Participant: len(people), OutboxMessage: len(people)}
         with _under_seat_lock(event, reserve) as (keys, counts):
@@ -297,6 +328,7 @@ def add_participants(booking: Booking, people: list[Person], *, by=None) -> list
                 keys[Participant],
                 by=by,
                 override=False,
+                priced=priced,
             )
             sessions.take(participants, [p.sessions for p in people])
             _mail(participants, keys[OutboxMessage])

@@ -9,11 +9,11 @@ from django.utils.translation import gettext as _
 
 from tilmeld.core.dates import clock
 from tilmeld.events.models import Event
-from tilmeld.registrations import rules
+from tilmeld.registrations import rules, signals
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.models import Answer, Participant
-from tilmeld.registrations.services import history, mails, seats, sessions
+from tilmeld.registrations.services import history, mails, prices, seats, sessions
 from tilmeld.registrations.services.booking import Person
 
 DETAIL_FIELDS = ("name", "email", "organisation", "job_title", "phone")
@@ -57,6 +57,7 @@ def cancel_registration(participant: Participant, *, by=None, reason: str = "") 
             note=reason[:300],
         )
         mails.to_participant(participant, "cancelled")
+        signals.changed(participant.booking_id, event)
         seats.promote(event, counts, by=by)
         seats.save(counts)
     return participant
@@ -99,6 +100,7 @@ def substitute_participant(
             for a in old.answers.filter(question__sensitive=False)
         )
         old.session_choices.update(participant=new)  # the seats in sessions go with the seat
+        prices.carry_over(old, new)
         history.record(old, ChangeAction.SUBSTITUTED, by=by, changes={"to": [old.name, new.name]})
         history.record(new, ChangeAction.SUBSTITUTE, by=by, changes={"from": [old.name, new.name]})
         mails.to_participant(old, "substituted")

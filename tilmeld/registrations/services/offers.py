@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tilmeld.events.models import Event
-from tilmeld.registrations import rules
+from tilmeld.registrations import rules, signals
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
 from tilmeld.registrations.models import Participant
@@ -37,6 +37,7 @@ def accept_offer(participant: Participant, *, session_ids=(), by=None) -> Partic
         seats.save(counts)
         history.record(participant, ChangeAction.OFFER_ACCEPTED, by=by)
         mails.to_participant(participant, "promoted", accepted=True)
+        signals.changed(participant.booking_id, participant.event)
     return participant
 
 

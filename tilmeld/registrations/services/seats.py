@@ -8,7 +8,7 @@ from django.db import connection
 from tilmeld.core import rows
 from tilmeld.events.enums import WaitingListMode
 from tilmeld.events.models import Event
-from tilmeld.registrations import rules
+from tilmeld.registrations import rules, signals
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.models import Participant, SeatCount
 from tilmeld.registrations.services import history, mails, sessions
@@ -174,6 +174,7 @@ def welcome(participant: Participant, *, by=None) -> None:
     dropped = sessions.honour_wishes(participant)
     history.record(participant, ChangeAction.PROMOTED, by=by)
     mails.to_participant(participant, "promoted", dropped=[s.pk for s in dropped])
+    signals.changed(participant.booking_id, participant.event)
 
 
 def release(seats: Seats, participant: Participant) -> None:

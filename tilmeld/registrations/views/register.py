@@ -59,7 +59,7 @@ def register_view(request, slug):
         )
         if not adding:
             if form.is_valid() and colleagues.is_valid():
-                landing, status = _submit(request, event, form, colleagues, kwargs["slots"])
+                landing, status = _submit(request, event, form, colleagues, kwargs)
                 if landing is not None:
                     # A fragment of its own, or the form's (#error-summary) carries over.
                     return redirect(landing + "#main")
@@ -108,7 +108,7 @@ def _event_and_options(slug: str, *, staff: bool):
     return found
 
 
-def _submit(request, event, form, colleagues, slots):
+def _submit(request, event, form, colleagues, options):
     booker = form.booker()
     people = ([form.person()] if form.cleaned_data.get("attending") else []) + colleagues.people(
         booker.organisation
@@ -121,7 +121,8 @@ def _submit(request, event, form, colleagues, slots):
             language=get_language(),
             form_token=form.cleaned_data["form_token"],
             by=request.user if request.user.is_authenticated else None,
-            slots=slots,
+            slots=options["slots"],
+            catalogue=options["catalogue"],
         )
     except AlreadyRegistered as error:
         changes.remind_registered(event, error.email)
