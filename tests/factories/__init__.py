@@ -1,4 +1,5 @@
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
@@ -20,6 +21,8 @@ class SiteSettingsFactory(factory.django.DjangoModelFactory):
     contact_email = "db@example.org"
     address = "Eksempelvej 1\n1000 København K"
     cvr = "12345678"
+    bank_reg = "1234"
+    bank_account = "0012345678"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -148,3 +151,78 @@ class SessionFactory(factory.django.DjangoModelFactory):
     def speakers(self, create, extracted, **kwargs):
         if create and extracted:
             self.speakers.set(extracted)
+
+
+class PriceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pricing.Price"
+
+    event = factory.SubFactory(EventFactory)
+    name_da = "Ikke-medlem"
+    name_en = "Non-member"
+    amount = Decimal("2795.00")
+
+
+class OptionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pricing.Option"
+
+    event = factory.SubFactory(EventFactory)
+    name_da = "Festmiddag"
+    name_en = "Conference dinner"
+    amount = Decimal("350.00")
+
+
+class MemberOrganisationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "pricing.MemberOrganisation"
+
+    name = factory.Sequence(lambda n: f"Kommune {n}")
+    cvr = "29189919"
+    ean_numbers = "5798009811578"
+    email_domains = factory.Sequence(lambda n: f"kommune{n}.dk")
+
+
+GLN = "5798009811578"  # NemHandel's sample buyer, a valid GS1 number
+
+
+def public_payer(**changes):
+    from tilmeld.registrations.payers import PayerData
+
+    values = {
+        "kind": "public",
+        "name": "Aarhus Kommune, Hovedbiblioteket",
+        "gln": GLN,
+        "order_reference": "PO-4711",
+        "person_reference": "Hans Hansen",
+        "street": "Hack Kampmanns Plads 2",
+        "postcode": "8000",
+        "city": "Aarhus C",
+        "email": "faktura@example.org",
+    }
+    return PayerData(**{**values, **changes})
+
+
+def register_paid(event, *names, price=None, options=(), payer=None, language="da", by=None):
+    """Registers people at `price` (with `options`) paid by `payer` (a public body by default);
+    returns the booking."""
+    from tilmeld.registrations.services.booking import Booker, Person, register
+
+    people = [
+        Person(
+            name=n,
+            email=f"{n.lower().replace(' ', '.')}@example.org",
+            price_id=price.pk if price else None,
+            options=[o.pk for o in options],
+        )
+        for n in names
+    ]
+    booker = Booker(people[0].name, people[0].email)
+    return register(
+        event,
+        booker=booker,
+        people=people,
+        language=language,
+        payer=payer or public_payer(),
+        by=by,
+    )

@@ -43,7 +43,7 @@ class Owed:
 
     @property
     def key(self):
-        return (self.option.pk if self.option else None, self.entered)
+        return (self.option.pk if self.option else 0, self.entered)
 
 
 def owed(participant: Participant) -> list[Owed]:
@@ -61,6 +61,12 @@ def owed(participant: Participant) -> list[Owed]:
 
 def why_not_invoiced(booking: Booking, *, force: bool = False) -> str:
     """Why a booking's new charges are not invoiced now ("" when they are)."""
+    site = site_settings()
+    if not site.cvr or not (site.bank_reg and site.bank_account or site.iban):
+        return _(
+            "The association's CVR number and bank account are missing: fill them in under"
+            " site settings."
+        )
     payer = getattr(booking, "payer", None)
     if payer is None:
         return _("The booking has no payer.")
@@ -98,7 +104,7 @@ def settle(booking: Booking, *, by=None, force: bool = False, credit: tuple = ()
             charged = open_charges.get(participant.pk, [])
             if participant.status == ParticipantStatus.CONFIRMED:
                 wanted = owed(participant)
-                keys = sorted((c.option_id, c.entered) for c in charged)
+                keys = sorted((c.option_id or 0, c.entered) for c in charged)
                 if keys == sorted(w.key for w in wanted):
                     continue
                 to_credit += charged
@@ -303,5 +309,3 @@ def price_of(booking: Booking) -> dict:
         total += gross
         rows.append({"participant": participant, "items": items, "gross": gross})
     return {"rows": rows, "total": total}
-
-
