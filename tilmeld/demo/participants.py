@@ -78,20 +78,29 @@ def _person(n: int, event_questions: list[Question], slots) -> Person:
 
 
 def fill(
-    event: Event, count: int, *, group_every: int = 5, by=None, question_specs=DAY_QUESTIONS
+    event: Event,
+    count: int,
+    *,
+    group_every: int = 5,
+    by=None,
+    question_specs=DAY_QUESTIONS,
+    payer_for=None,
 ) -> None:
     """Registers `count` demo people, every `group_every`-th booking a group of three. `by` (a
-    staff user) registers outside the registration window, e.g. for a past event."""
+    staff user) registers outside the registration window, e.g. for a past event. `payer_for`,
+    for a priced event: (booking number, people) -> PayerData, choosing the people's prices."""
     if event.participants.exists():
         return
     event_questions = questions(event, question_specs)
     slots = choice_slots(event)
-    n = 0
+    n = number = 0
     while n < count:
         size = 3 if (n // group_every) % 2 and count - n >= 3 else 1
         people = [_person(n + i, event_questions, slots) for i in range(size)]
         booker = Booker(people[0].name, people[0].email, people[0].organisation)
-        booking = register(event, booker=booker, people=people, language="da", by=by)
+        payer = payer_for(number, people) if payer_for else None
+        booking = register(event, booker=booker, people=people, language="da", by=by, payer=payer)
+        number += 1
         # Spread the demo registrations over the days since opening, for the dashboard's chart.
         days_ago = (count - n) * 7 // count
         end = min(timezone.now(), event.registration_ends_at)
@@ -99,10 +108,14 @@ def fill(
         booking.participants.update(created_at=when)
         n += size
     # The demo participants were "mailed" long ago: only mails made after loading get printed.
-    demo_mails = OutboxMessage.objects.filter(reference=f"event:{event.pk}")
-    ids = list(demo_mails.values_list("pk", flat=True))
+    forget_mails(OutboxMessage.objects.filter(reference=f"event:{event.pk}"))
+
+
+def forget_mails(messages) -> None:
+    """Deletes demo mails not yet sent, and their send tasks."""
+    ids = list(messages.values_list("pk", flat=True))
     DBTaskResult.objects.filter(task_path=SEND_TASK, args_kwargs__args__0__in=ids).delete()
-    demo_mails.delete()
+    messages.filter(pk__in=ids).delete()
 
 
 def free_a_seat(event: Event, *, by) -> None:

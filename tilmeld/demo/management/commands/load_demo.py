@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from tilmeld.core.models import Page, SiteSettings
-from tilmeld.demo import files, participants, programme, texts
+from tilmeld.demo import files, money, participants, programme, texts
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 from tilmeld.news.models import Article
 from tilmeld.staff.models import Audience, Broadcast
@@ -87,7 +87,12 @@ class Command(BaseCommand):
                 "name_da": texts.ASSOCIATION,
                 "name_en": "Danish Library Association",
                 "address": "Eksempelvej 1\n1000 København K",
-                "cvr": "12345678",
+                "cvr": "12345674",  # fictitious, with a valid check digit
+                "bank_reg": "1234",
+                "bank_account": "0012345678",
+                "iban": "DK5012340012345678",
+                "bic": "DABADKKK",
+                "payment_days": 30,
                 "contact_email": texts.CONTACT,
                 "phone": "33 25 09 35",
                 "footer_text_da": "Foreningen for folkebibliotekerne og deres kommuner.",
@@ -199,7 +204,10 @@ class Command(BaseCommand):
             upcoming.save()
         CoOrganiser.objects.get_or_create(event=upcoming, organisation=organisations["bcf"])
         programme.add_programme(upcoming)
-        participants.fill(upcoming, 34)
+        money.conference_prices(upcoming)
+        payer_for = money.payer_for(upcoming, money.members())
+        participants.fill(upcoming, 34, payer_for=payer_for)
+        money.invoice(upcoming, by=staff)
 
         meeting_start = (now + dt.timedelta(days=21)).replace(hour=13, minute=0)
         meeting = _demo_event(
@@ -223,7 +231,7 @@ class Command(BaseCommand):
         participants.free_a_seat(meeting, by=staff)
 
         workshop_start = (now + dt.timedelta(days=90)).replace(hour=12, minute=30)
-        _demo_event(
+        workshop = _demo_event(
             "workshop-borgerinddragelse-i-praksis",
             texts.WORKSHOP_DA,
             texts.WORKSHOP_EN,
@@ -236,6 +244,7 @@ class Command(BaseCommand):
             registration_closes_at=workshop_start - dt.timedelta(days=3),
             published_at=now - dt.timedelta(days=2),
         )
+        money.workshop_price(workshop)
 
     def news(self):
         published = [
