@@ -186,3 +186,17 @@ def test_the_sweep_settles_what_no_task_did(event):
     assert billing.sweep() == 1
 
     assert list(billing.unsettled_bookings()) == []
+
+
+def test_an_invoice_carries_an_fi_payment_line_when_the_association_has_a_creditor_number(
+    event, site
+):
+    site.fi_creditor = "85234567"
+    site.save()
+    booking = register_paid(event, "Anna Jensen", price=PriceFactory(event=event))
+
+    [invoice] = billing.settle(booking)
+
+    assert invoice.number == "0001"
+    # The payment id: the number padded to 14 digits and its modulus-10 check digit.
+    assert invoice.as_document().payment.fi_line == "+71<000000000000018>+85234567<"

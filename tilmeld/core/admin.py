@@ -32,7 +32,16 @@ class SiteSettingsAdmin(SafeChangeListMixin, TranslationAdmin):
         (_("Address and identity"), {"fields": ["address", "cvr"]}),
         (
             _("Invoices"),
-            {"fields": ["bank_reg", "bank_account", "iban", "bic", "payment_days"]},
+            {
+                "fields": [
+                    "bank_reg",
+                    "bank_account",
+                    "iban",
+                    "bic",
+                    "fi_creditor",
+                    "payment_days",
+                ]
+            },
         ),
         (_("Footer"), {"fields": ["footer_text"]}),
     ]

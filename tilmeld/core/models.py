@@ -33,6 +33,12 @@ class SiteSettings(models.Model):
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     payment_days = models.PositiveSmallIntegerField(_("days to pay an invoice"), default=30)
+    fi_creditor = models.CharField(
+        _("FI creditor number"),
+        max_length=8,
+        blank=True,
+        help_text=_("8 digits, from the bank: invoices then carry an FI payment line (+71)."),
+    )
 
     class Meta:
         verbose_name = _("site settings")
@@ -53,6 +59,8 @@ class SiteSettings(models.Model):
                 errors["cvr"] = error
         if self.bank_reg and not (self.bank_reg.isdigit() and len(self.bank_reg) == 4):
             errors["bank_reg"] = _("A registration number has 4 digits.")
+        if self.fi_creditor and not (self.fi_creditor.isdigit() and len(self.fi_creditor) == 8):
+            errors["fi_creditor"] = _("An FI creditor number has 8 digits.")
         if self.bank_account and not self.bank_account.isdigit():
             errors["bank_account"] = _("An account number has only digits.")
         if errors:

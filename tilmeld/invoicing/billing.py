@@ -62,7 +62,7 @@ def owed(participant: Participant) -> list[Owed]:
 def why_not_invoiced(booking: Booking, *, force: bool = False) -> str:
     """Why a booking's new charges are not invoiced now ("" when they are)."""
     site = site_settings()
-    if not site.cvr or not (site.bank_reg and site.bank_account or site.iban):
+    if not site.cvr or not ((site.bank_reg and site.bank_account) or site.iban):
         return _(
             "The association's CVR number and bank account are missing: fill them in under"
             " site settings."
@@ -175,6 +175,7 @@ def _payment() -> Payment:
         bank_account=site.bank_account,
         iban=site.iban,
         bic=site.bic,
+        fi_creditor=site.fi_creditor,
     )
 
 
@@ -182,7 +183,10 @@ def _line(number: int, item: Owed) -> Line:
     participant, event = item.participant, item.participant.event
     amount = pricing.line_amount(event, item.entered)
     if item.option is None:
-        name = participant.price.name if participant.price else _("Participation")
+        price = participant.price
+        name = price.name if price else _("Participation")
+        if price and price.early_amount == item.entered != price.amount:
+            name = _("%(price)s, early bird") % {"price": name}
         description = f"{event.title}: {name}"
     else:
         description = f"{event.title}: {item.option.name}"

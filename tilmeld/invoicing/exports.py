@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from tilmeld.core.site import site_settings
 from tilmeld.invoicing.documents.oioubl import oioubl_xml
 from tilmeld.invoicing.documents.pdf import invoice_pdf
 from tilmeld.invoicing.documents.peppol import peppol_xml
@@ -16,7 +17,25 @@ from tilmeld.invoicing.models import Invoice
 from tilmeld.invoicing.selectors import paid_in_full_on
 from tilmeld.registrations.exports import safe_cell
 
-FORMATS = {".pdf": invoice_pdf, ".oioubl.xml": oioubl_xml, ".peppol.xml": peppol_xml}
+
+def site_logo() -> bytes | None:
+    """The association's logo from the site settings, for the PDF's letterhead."""
+    logo = site_settings().logo
+    if not logo:
+        return None
+    try:
+        with logo.open("rb") as file:
+            return file.read(2_000_000)
+    except OSError:  # a logo gone from storage leaves the letterhead without it
+        return None
+
+
+def pdf(document) -> bytes:
+    """The document's PDF with the association's logo."""
+    return invoice_pdf(document, seller_logo=site_logo())
+
+
+FORMATS = {".pdf": pdf, ".oioubl.xml": oioubl_xml, ".peppol.xml": peppol_xml}
 
 
 def file_stem(invoice: Invoice) -> str:
@@ -29,7 +48,7 @@ def invoice_files(invoice: Invoice) -> dict[str, bytes]:
     """NUMBER.pdf, and NUMBER.oioubl.xml and NUMBER.peppol.xml where the buyer can receive an
     e-invoice (a private person cannot), made from the stored document."""
     document = invoice.as_document()
-    formats = FORMATS if document.e_invoiceable else {".pdf": invoice_pdf}
+    formats = FORMATS if document.e_invoiceable else {".pdf": pdf}
     return {file_stem(invoice) + suffix: render(document) for suffix, render in formats.items()}
 
 

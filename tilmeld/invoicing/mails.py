@@ -2,8 +2,7 @@
 attached, rendered by the worker in the invoice's language from the stored document."""
 
 from tilmeld.core.site import site_settings
-from tilmeld.invoicing.documents.pdf import invoice_pdf
-from tilmeld.invoicing.exports import file_stem
+from tilmeld.invoicing.exports import file_stem, pdf
 from tilmeld.invoicing.models import Invoice
 from tilmeld.mail.rendering import build_email
 from tilmeld.mail.services import queue_mail
@@ -42,11 +41,10 @@ def invoice(message):
     document = issued.as_document()
     site = site_settings()
     context = {"invoice": issued, "document": document, "site": site}
-    pdf = invoice_pdf(document)
     return build_email(
         message,
         "invoicing/mail/invoice",
         context,
-        attachments=[(f"{file_stem(issued)}.pdf", pdf, "application/pdf")],
+        attachments=[(f"{file_stem(issued)}.pdf", pdf(document), "application/pdf")],
         reply_to=site.contact_email,
     )

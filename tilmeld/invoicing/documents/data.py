@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
 
+from stdnum import luhn
+
 from tilmeld.core.money import money
 
 
@@ -72,6 +74,18 @@ class Payment:
     bank_account: str = ""
     iban: str = ""
     bic: str = ""
+    fi_creditor: str = ""  # the 8-digit FI creditor number, for the +71 payment line
+
+    @property
+    def fi_line(self) -> str:
+        """The FI payment line (type 71) a Danish payer types into their bank: +71<payment
+        id>+creditor<, the payment id being the reference's digits, padded to 14 and followed
+        by a modulus-10 check digit. Empty without a creditor number or a reference."""
+        digits = "".join(c for c in self.reference if c.isdigit())
+        if not (self.fi_creditor and digits) or len(digits) > 14:
+            return ""
+        payment_id = digits.zfill(14)
+        return f"+71<{payment_id}{luhn.calc_check_digit(payment_id)}>+{self.fi_creditor}<"
 
     @property
     def danish_account(self) -> bool:

@@ -14,7 +14,7 @@ from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 
-from tilmeld.core.money import money_text
+from tilmeld.core.money import money, money_text
 
 from .data import Document, Kind, VatCategory
 
@@ -51,7 +51,14 @@ def invoice_html(document: Document, *, seller_logo: bytes | None = None) -> str
         "title": title,
         "language": document.language,
         "logo": _data_url(seller_logo) if seller_logo else "",
-        "lines": [{"line": line, "quantity": _number(line.quantity)} for line in document.lines],
+        "lines": [
+            {
+                "line": line,
+                "quantity": _number(line.quantity),
+                "gross": money(line.net * (100 + line.percent) / 100),
+            }
+            for line in document.lines
+        ],
         "vat_rows": _vat_rows(document),
         "credited": _credited(document) if credit else "",
         "pay_by": _pay_by(document) if document.due_date and not credit else "",

@@ -92,6 +92,7 @@ class Command(BaseCommand):
                 "bank_account": "0012345678",
                 "iban": "DK5012340012345678",
                 "bic": "DABADKKK",
+                "fi_creditor": "85234567",
                 "payment_days": 30,
                 "contact_email": texts.CONTACT,
                 "phone": "33 25 09 35",
