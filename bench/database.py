@@ -65,9 +65,33 @@ def open_event(slug: str, title: str, *, capacity: int | None) -> None:
     )
 
 
-def prepare(env: dict[str, str], *, capacity: int) -> tuple[str, dict]:
-    """Migrates, collects static files, creates the event, counts the SQL of one registration
-    on two side events; returns the rush form's path and those counts."""
+def add_prices(slug: str) -> dict[str, str]:
+    """Member and non-member prices and the dinner on the rush event; returns the form fields
+    each registration sends: the non-member price, the dinner, and a public body paying."""
+    from decimal import Decimal
+
+    from tilmeld.events.models import Event
+    from tilmeld.pricing.models import Option, Price
+
+    event = Event.objects.get(slug=slug)
+    Price.objects.create(event=event, name="Medlem", amount=Decimal("1995.00"), members_only=True)
+    price = Price.objects.create(event=event, name="Ikke-medlem", amount=Decimal("2795.00"))
+    dinner = Option.objects.create(event=event, name="Festmiddag", amount=Decimal("350.00"))
+    return {
+        "price": str(price.pk),
+        "options": str(dinner.pk),
+        "payer_kind": "public",
+        "payer_name": "Bench Kommune, Biblioteket",
+        "payer_gln": "5798000000018",
+        "payer_order_reference": "PO-4711",
+        "payer_person_reference": "Bench Bogholder",
+    }
+
+
+def prepare(env: dict[str, str], *, capacity: int, prices: bool = False):
+    """Migrates, collects static files, creates the event (with prices, if asked), counts the
+    SQL of one registration on two side events; returns the rush form's path, those counts,
+    and the form fields the prices add."""
     os.environ.update(env)
     import django
 
@@ -80,12 +104,13 @@ def prepare(env: dict[str, str], *, capacity: int) -> tuple[str, dict]:
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     open_event(SLUG, "Rush: Bibliotekernes årsmøde", capacity=capacity)
+    extra = add_prices(SLUG) if prices else {}
     with translation.override("da"):
         path = reverse("registrations:register", kwargs={"slug": SLUG})
     queries.probe_events()
     statements = queries.count()
     connections.close_all()
-    return path, statements
+    return path, statements, extra
 
 
 def verify(acknowledged: list[str], *, capacity: int) -> dict:
@@ -95,7 +120,7 @@ def verify(acknowledged: list[str], *, capacity: int) -> dict:
     from django.db.models.functions import Lower
 
     from tilmeld.events.models import Event
-    from tilmeld.registrations.models import Booking, Participant, SeatCount
+    from tilmeld.registrations.models import Booking, Participant, Payer, SeatCount
 
     event = Event.objects.get(slug=SLUG)
     participants = Participant.objects.filter(event=event)
@@ -115,5 +140,7 @@ def verify(acknowledged: list[str], *, capacity: int) -> dict:
         "unacknowledged": len(stored - {e.lower() for e in acknowledged}),
     }
     outcome["oversold"] = max(0, outcome["confirmed"] - capacity)
+    outcome["priced"] = participants.filter(price__isnull=False).count()
+    outcome["payers"] = Payer.objects.filter(booking__event=event).count()
     connections.close_all()
     return outcome

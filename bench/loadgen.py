@@ -159,7 +159,9 @@ async def _timed(results, method, conn, path, headers, body=b"") -> Response | N
     return response
 
 
-async def virtual_user(host, port, path, numbers, results: Results, expect_post: int) -> None:
+async def virtual_user(
+    host, port, path, numbers, results: Results, expect_post: int, extra=None
+) -> None:
     """Registers one new person after another, each like a fresh browser: no cookies carried
     over, GET the form (CSRF cookie, token, form_token), then POST it."""
     conn = Connection(host, port)
@@ -175,7 +177,7 @@ async def virtual_user(host, port, path, numbers, results: Results, expect_post:
                 results.errors[f"GET {page.status}"] += 1
                 continue
             set_cookies(jar, page)
-            data = hidden_fields(page.body) | person(number)
+            data = hidden_fields(page.body) | person(number) | (extra or {})
             headers = {
                 **headers,
                 "Content-Type": "application/x-www-form-urlencoded",
@@ -194,13 +196,16 @@ async def virtual_user(host, port, path, numbers, results: Results, expect_post:
         conn.close()
 
 
-async def rush(host, port, path, *, total: int, concurrency: int) -> tuple[Results, float]:
-    """Runs `total` registrations with `concurrency` virtual users; returns results, wall time."""
+async def rush(
+    host, port, path, *, total: int, concurrency: int, extra=None
+) -> tuple[Results, float]:
+    """Runs `total` registrations with `concurrency` virtual users; returns results, wall time.
+    `extra`: more form fields for every registration (the price, options and payer)."""
     results = Results()
     numbers = iter(range(total))  # shared: a user takes the next number when it is free
     started = time.perf_counter()
     users = [
-        virtual_user(host, port, path, numbers, results, expect_post=302)
+        virtual_user(host, port, path, numbers, results, expect_post=302, extra=extra)
         for _ in range(concurrency)
     ]
     progress = asyncio.create_task(_progress(results, total, started))

@@ -50,6 +50,12 @@ def parse_args(argv=None):
     )
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     parser.add_argument(
+        "--prices",
+        action="store_true",
+        help="the event has prices and the dinner; everyone books a seat and the dinner for a"
+        " public body (EAN): the invoices are queued, issued later by the worker",
+    )
+    parser.add_argument(
         "--no-yardstick", action="store_true", help="skip the bare Django view measured after"
     )
     return parser.parse_args(argv)
@@ -225,13 +231,22 @@ def report(args, results, wall, outcome, used, statements, backends, bare) -> bo
         f"   (stored but not acknowledged: {outcome['unacknowledged']})",
         f"  SeatCount         confirmed, waiting = {seat_count}"
         f"   {'agrees' if seats_agree else 'DISAGREES'} with the Participant rows",
+        *(
+            [
+                f"  priced            {outcome['priced']} participants with a price, "
+                f"{outcome['payers']} payers (invoices queued for the worker)"
+            ]
+            if args.prices
+            else []
+        ),
         f"  oversold          {outcome['oversold']}",
         f"  lost              {len(lost)}" + (f"   e.g. {lost[:3]}" if lost else ""),
         f"  target ≥{TARGET_RATE}/s and POST p99 <{TARGET_P99_MS} ms: {'met' if met else 'MISSED'}",
         yardstick_line(rate, bare),
         sep="\n",
     )
-    return outcome["oversold"] == 0 and not lost and seats_agree
+    priced = not args.prices or outcome["priced"] == outcome["confirmed"] + outcome["waiting"]
+    return outcome["oversold"] == 0 and not lost and seats_agree and priced
 
 
 def main(argv=None) -> int:
@@ -245,7 +260,7 @@ def main(argv=None) -> int:
         print(f"preparing {args.database_url.rsplit('/', 1)[-1]} …", flush=True)
         database.recreate(args.database_url)
         created = True
-        path, statements = database.prepare(env, capacity=args.capacity)
+        path, statements, extra = database.prepare(env, capacity=args.capacity, prices=args.prices)
         port = free_port()
         log = workdir / "gunicorn.log"
         server = start_gunicorn(args, env, port, log)
@@ -256,7 +271,14 @@ def main(argv=None) -> int:
         sampling.start()
         before = cpu.Snapshot.take(server.pid)
         results, wall = run(
-            loadgen.rush("127.0.0.1", port, path, total=args.requests, concurrency=args.concurrency)
+            loadgen.rush(
+                "127.0.0.1",
+                port,
+                path,
+                total=args.requests,
+                concurrency=args.concurrency,
+                extra=extra,
+            )
         )
         after = cpu.Snapshot.take(server.pid)
         backends = sampling.stop()
