@@ -9,8 +9,11 @@ from django.utils.translation import ngettext, pgettext
 
 from tilmeld.core.dates import clock
 from tilmeld.core.fields import SingleLineEmailField, SingleLineField
+from tilmeld.pricing import rules as pricing
+from tilmeld.registrations import payers, price_fields
 from tilmeld.registrations.enums import QuestionKind
 from tilmeld.registrations.models import Participant, Question
+from tilmeld.registrations.payers import PayerData
 from tilmeld.registrations.services.booking import Booker, Person
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -118,11 +121,17 @@ class PersonForm(forms.Form):
         wishes=False,
         drafting=False,
         catalogue=None,
+        members=(),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.drafting = drafting
         self.catalogue = catalogue
+        self.members = members  # names of member organisations: only the booking form lists them
+        if catalogue and catalogue.prices:
+            self.fields["price"] = price_fields.price_field(catalogue)
+        if catalogue and catalogue.options:
+            self.fields["options"] = price_fields.option_field(catalogue)
         self.questions = list(questions)
         self.slots = list(slots)
         self.wishes = wishes
@@ -158,6 +167,9 @@ class PersonForm(forms.Form):
     def session_fields(self):
         return [self[f"session_{i}"] for i in range(len(self.slots))]
 
+    def price_fields(self):
+        return [self[name] for name in ("price", "options") if name in self.fields]
+
     def show_seats(self, seats_left: dict[int, int]) -> None:
         """Shows these seat counts, e.g. fresh ones when a session filled meanwhile; what
         was sent and the errors stay."""
@@ -179,6 +191,8 @@ class PersonForm(forms.Form):
             phone=data.get("phone", ""),
             answers={q.pk: to_value(q, data.get(f"q{q.pk}")) for q in self.questions},
             sessions=[int(v) for i in range(len(self.slots)) if (v := data.get(f"session_{i}"))],
+            price_id=int(data["price"]) if data.get("price") else None,
+            options=[int(v) for v in data.get("options") or ()],
         )
 
     @classmethod
@@ -210,15 +224,22 @@ class BookingForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.catalogue:  # one payer for the whole booking
+            self.fields.update(price_fields.payer_fields())
         self.fields["consent"] = self.fields.pop("consent")  # last, as on the page
+        self._payer = None
         self.stays_home = self.is_bound and not self.data.get(self.add_prefix("attending"))
         if self.stays_home:  # a booker who stays home answers nothing and picks nothing
             for name in self.own_fields():
                 self.fields[name].required = False
 
     def own_fields(self) -> list[str]:
-        """The booker's sessions and answers: only for a booker who attends."""
-        return [name for name in self.fields if name.startswith(("q", "session_"))]
+        """The booker's price, options, sessions and answers: only for a booker who attends."""
+        return [
+            name
+            for name in self.fields
+            if name.startswith(("q", "session_")) or name in ("price", "options")
+        ]
 
     def full_clean(self):
         super().full_clean()
@@ -226,6 +247,62 @@ class BookingForm(PersonForm):
             for name in self.own_fields():
                 self._errors.pop(name, None)
                 self.cleaned_data.pop(name, None)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.catalogue:
+            self._payer = self._clean_payer()
+        return cleaned
+
+    def _clean_payer(self) -> PayerData | None:
+        """The payer as payers.problems checks it, each message next to its field. Without a
+        kind there is no payer: the registration service asks for one if anything costs."""
+        kind = self.cleaned_data.get("payer_kind")
+        if not kind:
+            return None
+        values = {}
+        for name, kinds in price_fields.PAYER_KINDS.items():
+            field = f"payer_{name}"
+            if kind in kinds:
+                values[name] = self.cleaned_data.get(field) or ""
+            else:  # hidden for this kind: as if left empty
+                self._errors.pop(field, None)
+                self.cleaned_data.pop(field, None)
+        member = values.pop("member_organisation")
+        organisation = pricing.find_member(member) if member else None
+        if member and organisation is None:
+            self.add_error(
+                "payer_member_organisation",
+                _(
+                    "We do not know this member organisation. Pick one from the list, or leave"
+                    " the field empty."
+                ),
+            )
+        payer = PayerData(
+            kind=kind, member_organisation_id=organisation.pk if organisation else None, **values
+        )
+        for name, message in payers.problems(payer).items():
+            field = f"payer_{name}"
+            if field not in self._errors:  # a field's own error (too long) says it already
+                self.add_error(field if field in self.fields else None, message)
+        return payer
+
+    def payer(self) -> PayerData | None:
+        """Who pays, cleaned (numbers without spaces); None when no kind was chosen."""
+        return self._payer
+
+    def field_for(self, name: str | None) -> str | None:
+        """The field a service's error belongs next to, if the page shows it."""
+        if name not in self.fields or (self.stays_home and name in self.own_fields()):
+            return None
+        return name
+
+    def payer_rows(self):
+        """(field, the payer kinds it is for) for the page, which hides the others."""
+        return [
+            (self[f"payer_{name}"], " ".join(kinds))
+            for name, kinds in price_fields.PAYER_KINDS.items()
+        ]
 
     def booker(self) -> Booker:
         data = self.cleaned_data
