@@ -9,11 +9,9 @@ from django.utils.translation import ngettext, pgettext
 
 from tilmeld.core.dates import clock
 from tilmeld.core.fields import SingleLineEmailField, SingleLineField
-from tilmeld.pricing import rules as pricing
-from tilmeld.registrations import payers, price_fields
+from tilmeld.registrations import price_fields
 from tilmeld.registrations.enums import QuestionKind
 from tilmeld.registrations.models import Participant, Question
-from tilmeld.registrations.payers import PayerData
 from tilmeld.registrations.services.booking import Booker, Person
 
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -204,7 +202,7 @@ class PersonForm(forms.Form):
         return initial
 
 
-class BookingForm(PersonForm):
+class BookingForm(price_fields.PayerFields, PersonForm):
     """The booker: usually attending, possibly registering colleagues too."""
 
     attending = forms.BooleanField(label=_("I will attend myself"), required=False, initial=True)
@@ -227,7 +225,6 @@ class BookingForm(PersonForm):
         if self.catalogue:  # one payer for the whole booking
             self.fields.update(price_fields.payer_fields())
         self.fields["consent"] = self.fields.pop("consent")  # last, as on the page
-        self._payer = None
         self.stays_home = self.is_bound and not self.data.get(self.add_prefix("attending"))
         if self.stays_home:  # a booker who stays home answers nothing and picks nothing
             for name in self.own_fields():
@@ -248,61 +245,11 @@ class BookingForm(PersonForm):
                 self._errors.pop(name, None)
                 self.cleaned_data.pop(name, None)
 
-    def clean(self):
-        cleaned = super().clean()
-        if self.catalogue:
-            self._payer = self._clean_payer()
-        return cleaned
-
-    def _clean_payer(self) -> PayerData | None:
-        """The payer as payers.problems checks it, each message next to its field. Without a
-        kind there is no payer: the registration service asks for one if anything costs."""
-        kind = self.cleaned_data.get("payer_kind")
-        if not kind:
-            return None
-        values = {}
-        for name, kinds in price_fields.PAYER_KINDS.items():
-            field = f"payer_{name}"
-            if kind in kinds:
-                values[name] = self.cleaned_data.get(field) or ""
-            else:  # hidden for this kind: as if left empty
-                self._errors.pop(field, None)
-                self.cleaned_data.pop(field, None)
-        member = values.pop("member_organisation")
-        organisation = pricing.find_member(member) if member else None
-        if member and organisation is None:
-            self.add_error(
-                "payer_member_organisation",
-                _(
-                    "We do not know this member organisation. Pick one from the list, or leave"
-                    " the field empty."
-                ),
-            )
-        payer = PayerData(
-            kind=kind, member_organisation_id=organisation.pk if organisation else None, **values
-        )
-        for name, message in payers.problems(payer).items():
-            field = f"payer_{name}"
-            if field not in self._errors:  # a field's own error (too long) says it already
-                self.add_error(field if field in self.fields else None, message)
-        return payer
-
-    def payer(self) -> PayerData | None:
-        """Who pays, cleaned (numbers without spaces); None when no kind was chosen."""
-        return self._payer
-
     def field_for(self, name: str | None) -> str | None:
         """The field a service's error belongs next to, if the page shows it."""
         if name not in self.fields or (self.stays_home and name in self.own_fields()):
             return None
         return name
-
-    def payer_rows(self):
-        """(field, the payer kinds it is for) for the page, which hides the others."""
-        return [
-            (self[f"payer_{name}"], " ".join(kinds))
-            for name, kinds in price_fields.PAYER_KINDS.items()
-        ]
 
     def booker(self) -> Booker:
         data = self.cleaned_data

@@ -1,16 +1,19 @@
 """The booking form's money fields: each participant's price and options, and who pays.
 
-Only fields and their wording live here; which price applies is pricing.rules', and what a payer
-must give is registrations.payers' (the form shows its messages next to the fields)."""
+Only fields, their wording and where a message goes live here; which price applies is
+pricing.rules', and what a payer must give is registrations.payers' (the form shows its
+messages next to the fields)."""
 
 from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from tilmeld.core.fields import SingleLineEmailField, SingleLineField
+from tilmeld.pricing import rules as pricing
 from tilmeld.pricing.labels import option_label, price_label
+from tilmeld.registrations import payers
 from tilmeld.registrations.enums import PayerKind
-from tilmeld.registrations.payers import LIMITS
+from tilmeld.registrations.payers import LIMITS, PayerData
 
 MEMBERS_LIST_ID = "member-organisations"
 
@@ -136,3 +139,57 @@ def payer_fields() -> dict[str, forms.Field]:
             list=MEMBERS_LIST_ID,
         ),
     }
+
+
+class PayerFields:
+    """For the booking form (with `catalogue` and the fields of payer_fields()): the payer,
+    checked in clean()."""
+
+    _payer: PayerData | None = None
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.catalogue:
+            self._payer = self._clean_payer()
+        return cleaned
+
+    def _clean_payer(self) -> PayerData | None:
+        """The payer as payers.problems checks it, each message next to its field. Without a
+        kind there is no payer: the registration service asks for one if anything costs."""
+        kind = self.cleaned_data.get("payer_kind")
+        if not kind:
+            return None
+        values = {}
+        for name, kinds in PAYER_KINDS.items():
+            field = f"payer_{name}"
+            if kind in kinds:
+                values[name] = self.cleaned_data.get(field) or ""
+            else:  # hidden for this kind: as if left empty
+                self._errors.pop(field, None)
+                self.cleaned_data.pop(field, None)
+        member = values.pop("member_organisation")
+        organisation = pricing.find_member(member) if member else None
+        if member and organisation is None:
+            self.add_error(
+                "payer_member_organisation",
+                _(
+                    "We do not know this member organisation. Pick one from the list, or leave"
+                    " the field empty."
+                ),
+            )
+        payer = PayerData(
+            kind=kind, member_organisation_id=organisation.pk if organisation else None, **values
+        )
+        for name, message in payers.problems(payer).items():
+            field = f"payer_{name}"
+            if field not in self._errors:  # a field's own error (too long) says it already
+                self.add_error(field if field in self.fields else None, message)
+        return payer
+
+    def payer(self) -> PayerData | None:
+        """Who pays, cleaned (numbers without spaces); None when no kind was chosen."""
+        return self._payer
+
+    def payer_rows(self):
+        """(field, the payer kinds it is for) for the page, which hides the others."""
+        return [(self[f"payer_{name}"], " ".join(kinds)) for name, kinds in PAYER_KINDS.items()]
