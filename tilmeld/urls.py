@@ -17,6 +17,7 @@ urlpatterns += i18n_patterns(
     path(_("news/"), include("tilmeld.news.urls")),
     path(_("events/"), include("tilmeld.events.urls")),
     path("", include("tilmeld.registrations.urls")),
+    path("", include("tilmeld.invoicing.urls")),
     path(_("pages/<slug:slug>/"), core_views.page_detail, name="page"),
     path("admin/tilmeld/", include("tilmeld.staff.urls")),
     path("admin/", admin.site.urls),

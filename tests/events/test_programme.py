@@ -234,8 +234,9 @@ def test_event_page_query_count_does_not_grow_with_sessions(
         )
 
     # event with venue, organiser and seat count; co-organisers; sessions; their speakers;
-    # the sessions with seats and their seat counts (free seats); site settings; footer pages
-    with django_assert_num_queries(8):
+    # the sessions with seats and their seat counts (free seats); site settings; footer pages;
+    # the prices and the options (listed when the event has any)
+    with django_assert_num_queries(10):
         response = client.get(url("events:detail", slug=event.slug))
 
     page = content(response)

@@ -108,8 +108,9 @@ def test_event_page_query_count_does_not_grow(client, site, django_assert_num_qu
     event = conference()
     CoOrganiserFactory.create_batch(count, event=event)
 
-    # event with venue, organiser and seat count; co-organisers, sessions, site settings, footer
-    with django_assert_num_queries(5):
+    # event with venue, organiser and seat count; co-organisers, sessions, site settings, footer;
+    # the prices and the options (listed when the event has any)
+    with django_assert_num_queries(7):
         response = client.get(url("events:detail", slug=event.slug))
 
     assert text_of(content(response), "p", "organisers").count("Bibliotek ") == count

@@ -49,13 +49,13 @@ def _changed(**_kwargs) -> None:
 
 
 def connect() -> None:
-    """Any saved or deleted event, question, session, price or option empties the cache of
-    this process."""
+    """Any saved or deleted event, question, session, price, option or member organisation
+    empties the cache of this process."""
     from tilmeld.events.models import Event, Session
-    from tilmeld.pricing.models import Option, Price
+    from tilmeld.pricing.models import MemberOrganisation, Option, Price
     from tilmeld.registrations.models import Question
 
-    for model in (Event, Question, Session, Price, Option):
+    for model in (Event, Question, Session, Price, Option, MemberOrganisation):
         uid = f"event-cache-{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")

@@ -9,6 +9,7 @@ from django.utils.translation import ngettext, pgettext
 
 from tilmeld.core.dates import clock
 from tilmeld.core.fields import SingleLineEmailField, SingleLineField
+from tilmeld.registrations import price_fields
 from tilmeld.registrations.enums import QuestionKind
 from tilmeld.registrations.models import Participant, Question
 from tilmeld.registrations.services.booking import Booker, Person
@@ -118,11 +119,17 @@ class PersonForm(forms.Form):
         wishes=False,
         drafting=False,
         catalogue=None,
+        members=(),
         **kwargs,
     ):
         super().__init__(*args, **kwargs)
         self.drafting = drafting
         self.catalogue = catalogue
+        self.members = members  # names of member organisations: only the booking form lists them
+        if catalogue and catalogue.prices:
+            self.fields["price"] = price_fields.price_field(catalogue)
+        if catalogue and catalogue.options:
+            self.fields["options"] = price_fields.option_field(catalogue)
         self.questions = list(questions)
         self.slots = list(slots)
         self.wishes = wishes
@@ -158,6 +165,9 @@ class PersonForm(forms.Form):
     def session_fields(self):
         return [self[f"session_{i}"] for i in range(len(self.slots))]
 
+    def price_fields(self):
+        return [self[name] for name in ("price", "options") if name in self.fields]
+
     def show_seats(self, seats_left: dict[int, int]) -> None:
         """Shows these seat counts, e.g. fresh ones when a session filled meanwhile; what
         was sent and the errors stay."""
@@ -179,6 +189,8 @@ class PersonForm(forms.Form):
             phone=data.get("phone", ""),
             answers={q.pk: to_value(q, data.get(f"q{q.pk}")) for q in self.questions},
             sessions=[int(v) for i in range(len(self.slots)) if (v := data.get(f"session_{i}"))],
+            price_id=int(data["price"]) if data.get("price") else None,
+            options=[int(v) for v in data.get("options") or ()],
         )
 
     @classmethod
@@ -190,7 +202,7 @@ class PersonForm(forms.Form):
         return initial
 
 
-class BookingForm(PersonForm):
+class BookingForm(price_fields.PayerFields, PersonForm):
     """The booker: usually attending, possibly registering colleagues too."""
 
     attending = forms.BooleanField(label=_("I will attend myself"), required=False, initial=True)
@@ -210,6 +222,8 @@ class BookingForm(PersonForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if self.catalogue:  # one payer for the whole booking
+            self.fields.update(price_fields.payer_fields())
         self.fields["consent"] = self.fields.pop("consent")  # last, as on the page
         self.stays_home = self.is_bound and not self.data.get(self.add_prefix("attending"))
         if self.stays_home:  # a booker who stays home answers nothing and picks nothing
@@ -217,8 +231,12 @@ class BookingForm(PersonForm):
                 self.fields[name].required = False
 
     def own_fields(self) -> list[str]:
-        """The booker's sessions and answers: only for a booker who attends."""
-        return [name for name in self.fields if name.startswith(("q", "session_"))]
+        """The booker's price, options, sessions and answers: only for a booker who attends."""
+        return [
+            name
+            for name in self.fields
+            if name.startswith(("q", "session_")) or name in ("price", "options")
+        ]
 
     def full_clean(self):
         super().full_clean()
@@ -226,6 +244,12 @@ class BookingForm(PersonForm):
             for name in self.own_fields():
                 self._errors.pop(name, None)
                 self.cleaned_data.pop(name, None)
+
+    def field_for(self, name: str | None) -> str | None:
+        """The field a service's error belongs next to, if the page shows it."""
+        if name not in self.fields or (self.stays_home and name in self.own_fields()):
+            return None
+        return name
 
     def booker(self) -> Booker:
         data = self.cleaned_data

@@ -7,12 +7,15 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.utils.translation import gettext as _
 
+from tilmeld.core.money import money_text
 from tilmeld.core.site import site_settings
 from tilmeld.events.enums import WaitingListMode
 from tilmeld.events.exports import event_ics
 from tilmeld.events.models import Session
 from tilmeld.mail.rendering import build_email
+from tilmeld.pricing.labels import vat_note
 from tilmeld.registrations import rules, selectors
 from tilmeld.registrations.models import Booking, Participant
 from tilmeld.registrations.services.checkin import checkin_code
@@ -24,13 +27,34 @@ def _absolute(path: str) -> str:
     return settings.SITE_URL + path
 
 
+def price_text(participant: Participant, chosen=None) -> str:
+    """ "Medlem 1.995,00 kr. + Festmiddag 350,00 kr. (incl. VAT)"; "" for a free seat."""
+    if chosen is None:
+        chosen = participant.chosen_options.select_related("option")
+    parts = [f"{option.option.name} {money_text(option.amount)}" for option in chosen]
+    if participant.price_amount is not None:
+        name = participant.price.name if participant.price else _("Participation")
+        parts.insert(0, f"{name} {money_text(participant.price_amount)}")
+    if not parts:
+        return ""
+    return f"{' + '.join(parts)} ({vat_note(participant.event)})"
+
+
+def _payer(booking: Booking):
+    return getattr(booking, "payer", None)
+
+
 def _participant_mail(message, template: str, *, with_ics: bool, offer: bool = False):
-    participant = Participant.objects.select_related("event", "event__venue", "booking").get(
-        pk=message.params["participant"]
-    )
+    participant = Participant.objects.select_related(
+        "event", "event__venue", "booking", "price", "booking__payer"
+    ).get(pk=message.params["participant"])
     event = participant.event
     site = site_settings()
+    payer = _payer(participant.booking)
     context = {
+        # Only where something is paid: a free event's mail costs no query more.
+        "price_text": price_text(participant) if payer or participant.price_id else "",
+        "payer": payer,
         "participant": participant,
         "event": event,
         "site": site,
@@ -120,14 +144,21 @@ def already_registered(message):
 
 
 def booking_summary(message):
-    booking = Booking.objects.select_related("event", "event__venue").get(
+    booking = Booking.objects.select_related("event", "event__venue", "payer").get(
         pk=message.params["booking"]
     )
     site = site_settings()
     event = booking.event
+    payer = _payer(booking)
+    participants = booking.participants.select_related("event", "price").order_by("id")
+    if payer is not None:
+        participants = participants.prefetch_related("chosen_options__option")
     context = {
         "booking": booking,
-        "participants": list(booking.participants.order_by("id")),
+        "payer": payer,
+        "participants": [
+            (p, price_text(p, p.chosen_options.all()) if payer else "") for p in participants
+        ],
         "event": event,
         "site": site,
         "manage_url": _absolute(booking.get_manage_url()),

@@ -90,6 +90,15 @@ def cancelled_free_of_charge(participant: Participant) -> bool:
     )
 
 
+def sees_booking_invoices(participant: Participant) -> bool:
+    """The booker, when registered themselves (the same address), sees the booking's invoices
+    from their own link too; the other participants see only who pays."""
+    return (
+        participant.status != ParticipantStatus.SUBSTITUTED
+        and participant.email.lower() == participant.booking.booker_email.lower()
+    )
+
+
 def offer_is_open(participant: Participant, now=None) -> bool:
     return (
         participant.status == ParticipantStatus.OFFERED

@@ -8,6 +8,7 @@ from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.models import (
     Booking,
     Participant,
+    ParticipantOption,
     Question,
     SeatCount,
     SessionChoice,
@@ -48,18 +49,32 @@ def availability(event: Event, now=None, *, fresh: bool = False) -> Availability
 def participant_for_token(token: str) -> Participant | None:
     if not token or len(token) > 64:
         return None
-    return (
-        Participant.objects.select_related("event", "event__venue", "booking")
+    participant = (
+        Participant.objects.select_related(
+            "event",
+            "event__venue",
+            "booking",
+            "price",
+            "booking__payer",
+            "booking__payer__member_organisation",
+        )
         .filter(manage_token=token)
         .first()
     )
+    if participant is not None:  # the booking's event is the participant's: no query for it
+        participant.booking.event = participant.event
+    return participant
 
 
 def booking_for_token(token: str) -> Booking | None:
     if not token or len(token) > 64:
         return None
     return (
-        Booking.objects.select_related("event", "event__venue").filter(manage_token=token).first()
+        Booking.objects.select_related(
+            "event", "event__venue", "payer", "payer__member_organisation"
+        )
+        .filter(manage_token=token)
+        .first()
     )
 
 
@@ -93,14 +108,27 @@ def session_seats_left(event: Event) -> dict[int, int]:
     }
 
 
+def chosen_options(participant: Participant) -> list[ParticipantOption]:
+    chosen = participant.chosen_options.select_related("option")
+    return list(chosen.order_by("option__position", "option_id"))
+
+
 def chosen_sessions(participant: Participant) -> dict[int, SessionChoice]:
     return {c.session_id: c for c in participant.session_choices.select_related("session")}
 
 
+def member_names(event: Event) -> tuple[str, ...]:
+    """The member organisations the booking form suggests: members on the event's day."""
+    names = pricing.members_on(pricing.member_day(event)).values_list("name", flat=True)
+    return tuple(names)
+
+
 def form_options(event: Event, *, staff: bool = False) -> dict:
-    """What the participant forms need: the questions, the session slots and their free seats."""
+    """What the participant forms need: the questions, the session slots and their free seats,
+    the prices and options, and for a priced event the member organisations to pick from."""
     slots = choice_slots(event)
     required = sessions.required_slots(event, slots)
+    catalogue = pricing.catalogue(event)
     return {
         "questions": event_questions(event),
         "slots": slots,
@@ -109,5 +137,6 @@ def form_options(event: Event, *, staff: bool = False) -> dict:
         "required_slots": required,
         # Full: newcomers wait, and may wish for any session (see sessions.required_slots).
         "wishes": bool(slots) and availability(event, fresh=True).state == RegistrationState.FULL,
-        "catalogue": pricing.catalogue(event),
+        "catalogue": catalogue,
+        "members": member_names(event) if catalogue else (),
     }

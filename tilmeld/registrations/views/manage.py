@@ -1,6 +1,7 @@
 """The secret manage links: one per participant, one per booking. No login needed."""
 
 from django.contrib import messages
+from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
@@ -17,6 +18,7 @@ from tilmeld.registrations.forms import (
     SubstituteForm,
     colleague_formset,
 )
+from tilmeld.registrations.models import ParticipantOption
 from tilmeld.registrations.services import changes
 from tilmeld.registrations.services.booking import add_participants
 
@@ -97,10 +99,15 @@ def manage_participant(request, token):
             form = {"substitute": substitute_form, "sessions": session_form}.get(action, edit_form)
             form.add_error(error.field if error.field in form.fields else None, error.message)
             status = 409
-    participant.refresh_from_db()
+    participant = selectors.participant_for_token(token)  # as changed, with its relations
+    priced = bool(options["catalogue"])
     context = {
         "participant": participant,
         "event": participant.event,
+        "priced": priced,
+        "chosen_options": selectors.chosen_options(participant) if priced else [],
+        "payer": getattr(participant.booking, "payer", None),
+        "sees_invoices": rules.sees_booking_invoices(participant),
         "position": selectors.waiting_position(participant),
         "answers": [(q, answers.get(q.pk)) for q in questions if q.pk in answers],
         "edit_form": edit_form,
@@ -120,11 +127,18 @@ def manage_booking(request, token):
     if booking is None:
         raise Http404
     event = booking.event
-    participants = list(booking.participants.select_related("event").order_by("id"))
+    kwargs = selectors.form_options(event)
+    priced = bool(kwargs["catalogue"])
+    participants = booking.participants.select_related("event", "price").order_by("id")
+    if priced:
+        chosen = ParticipantOption.objects.select_related("option").order_by(
+            "option__position", "option_id"
+        )
+        participants = participants.prefetch_related(Prefetch("chosen_options", queryset=chosen))
+    participants = list(participants)
     active = [p for p in participants if p.is_active]
     room = max(event.max_booking_size - len(active), 0)
     formset_class = colleague_formset(room)
-    kwargs = selectors.form_options(event)
     add_formset = formset_class(prefix="add", form_kwargs=kwargs)
     add_formset.extra = 1 if room else 0  # one empty row; more by sending the form again
     status = 200
@@ -171,6 +185,8 @@ def manage_booking(request, token):
         "availability": availability,
         "contact_email": event.contact_email or site_settings(request).contact_email,
         "confirming_cancel": confirming,
+        "priced": priced,
+        "payer": getattr(booking, "payer", None),
     }
     return render(request, "registrations/booking.html", context, status=status)
 

@@ -122,14 +122,15 @@ def _submit(request, event, form, colleagues, options):
             form_token=form.cleaned_data["form_token"],
             by=request.user if request.user.is_authenticated else None,
             slots=options["slots"],
+            payer=form.payer(),
             catalogue=options["catalogue"],
         )
     except AlreadyRegistered as error:
         changes.remind_registered(event, error.email)
         form.add_error(None, error.message)
         return None, 409
-    except RegistrationError as error:
-        form.add_error(None, error.message)
+    except RegistrationError as error:  # next to its field where the page shows one
+        form.add_error(form.field_for(error.field), error.message)
         return None, 409
     registered = getattr(booking, "registered", None) or list(booking.participants.all())
     # The page to land on is one whose link comes by mail: the booking's only with a summary.
