@@ -4,8 +4,6 @@ once (the task and staff's "issue now", or two workers) is invoiced once."""
 
 from decimal import Decimal
 
-import pytest
-
 from tests.factories import EventFactory, PriceFactory, register_paid
 from tests.registrations.test_concurrency import RACES, at_once, errors
 from tilmeld.invoicing import billing

@@ -76,13 +76,17 @@ def member_by_domain(emails, day: dt.date) -> MemberOrganisation | None:
 
 
 def find_member(text: str) -> MemberOrganisation | None:
-    """The member organisation a booker named in the form: by its name (any case) or CVR."""
+    """The member organisation a booker named in the form: by its name (any case), or by a CVR
+    number only one member has."""
     text = (text or "").strip()
     if not text:
         return None
-    return (
-        MemberOrganisation.objects.filter(Q(name__iexact=text) | Q(cvr=text)).order_by("pk").first()
-    )
+    by_name = MemberOrganisation.objects.filter(name__iexact=text).first()
+    if by_name is not None:
+        return by_name
+    # A municipality's libraries may share its CVR number: only a number naming one counts.
+    by_cvr = list(MemberOrganisation.objects.filter(cvr=text)[:2])
+    return by_cvr[0] if len(by_cvr) == 1 else None
 
 
 def members_on(day: dt.date):

@@ -84,7 +84,9 @@ def decide(
         return priced
     if problems := payers.problems(payer):
         name, message = next(iter(problems.items()))
-        raise RegistrationError(message, field=f"payer_{name}")
+        error = RegistrationError(message, field=f"payer_{name}")
+        error.problems = {f"payer_{key}": value for key, value in problems.items()}  # all
+        raise error
     members_only = any(p is not None and p.members_only for p in priced.prices)
     organisation, membership = _membership(
         event, payer, [booker_email, *(p.email for p in people)], members_only, by=by
