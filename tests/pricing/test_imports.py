@@ -68,7 +68,8 @@ def test_an_xlsx_with_date_cells_and_numbers_imports_alike():
     data = xlsx(
         [
             ["navn", "cvr", "ean", "domæner", "medlem fra", "medlem til"],
-            ["Odense Kommune", 35209115, 5798000000018, "odense.dk,bib.odense.dk", dt.datetime(2026, 1, 1), None],
+            ["Odense Kommune", 35209115, 5798000000018, "odense.dk,bib.odense.dk",
+             dt.datetime(2026, 1, 1), None],
             [None, None, None, None, None, None],
             ["Bogbussen ApS", "", "", "", "31-01-2026", "31.12.2026"],
         ]
@@ -160,10 +161,13 @@ def test_hostile_text_is_stored_as_typed():
     ("data", "message"),
     [
         (b"", "Filen er tom."),
-        (b"cvr;ean\n55133018;\n", "Første række skal navngive kolonnerne, blandt dem »name« (eller »navn«)."),
+        (
+            b"cvr;ean\n55133018;\n",
+            "Første række skal navngive kolonnerne, blandt dem »name« (eller »navn«).",
+        ),
         (b"PK\x03\x04broken", "Filen kan ikke læses som et Excel-regneark (.xlsx)."),
     ],
-)  # fmt: skip
+)
 def test_a_file_that_cannot_be_read_is_refused_whole(data, message):
     with pytest.raises(ImportRefused) as refused:
         import_members(data)

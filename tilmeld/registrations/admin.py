@@ -19,6 +19,7 @@ from tilmeld.core.dates import datetime_text
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import Event
+from tilmeld.pricing.admin import OptionInline, PriceInline
 from tilmeld.registrations.admin_forms import ParticipantAdminForm
 from tilmeld.registrations.admin_views import StaffParticipantViews
 from tilmeld.registrations.enums import ParticipantStatus
@@ -71,7 +72,7 @@ admin.site.unregister(Event)
 
 @admin.register(Event)
 class EventWithRegistrationsAdmin(EventAdmin):
-    inlines = [CoOrganiserInline, SessionWithSeatsInline, QuestionInline]
+    inlines = [CoOrganiserInline, SessionWithSeatsInline, QuestionInline, PriceInline, OptionInline]
     list_display = [*EventAdmin.list_display, "seats", "waiting"]
     list_select_related = ["venue", "seat_count"]
 
