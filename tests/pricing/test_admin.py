@@ -9,6 +9,7 @@ import pytest
 import time_machine
 from openpyxl import Workbook
 
+from tests.core.admin_pages import changelist_rows
 from tests.core.pages import content, text_of, url
 from tests.events.test_admin import post_add_form
 from tests.factories import MemberOrganisationFactory, StaffFactory
@@ -125,18 +126,6 @@ def test_an_exempt_event_needs_its_legal_basis(staff_client):
             "Fakturaer for et momsfritaget arrangement skal angive hjemlen for fritagelsen."
         ]
     }
-
-
-def changelist_rows(response) -> list[list[str]]:
-    page = content(response)
-    body = page[page.index("<tbody>") : page.index("</tbody>")]
-    return [
-        [" ".join(html.unescape(re.sub(r"<[^>]+>", " ", cell)).split()) for cell in cells]
-        for cells in (
-            re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row, re.DOTALL)[1:]
-            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body, re.DOTALL)
-        )
-    ]
 
 
 @time_machine.travel(dt.datetime(2026, 6, 1, 12, tzinfo=dt.UTC))
