@@ -2,4 +2,4 @@
 service's (a payment, a reminder, a credit note). Bookings and participants get their money
 columns and actions here too, since invoicing comes after registrations."""
 
-from tilmeld.invoicing.admin import invoices, payments  # noqa: F401
+from tilmeld.invoicing.admin import bookings, invoices, participants, payments  # noqa: F401
