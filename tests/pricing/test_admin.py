@@ -269,3 +269,32 @@ def test_importing_members_needs_the_right_to_add_and_change_them(client, site):
     response = client.get(url("admin:pricing_memberorganisation_import"))
 
     assert response.status_code == 403
+
+
+def test_staff_add_a_member_with_numbers_and_domains_as_people_write_them(staff_client):
+    response = staff_client.post(
+        url("admin:pricing_memberorganisation_add"),
+        {
+            "name": "Aarhus Kommune",
+            "cvr": "DK 55 13 30 18",
+            "ean_numbers": "5798000000018\r\n 5798-0000-00025 ",
+            "email_domains": "@Aarhus.dk\r\nbib.aarhus.dk",
+            "member_from": "2026-01-01",
+        },
+    )
+
+    assert response.status_code == 302
+    assert list(MemberOrganisation.objects.values_list("cvr", "ean_numbers", "email_domains")) == [
+        ("55133018", "5798000000018\n5798000000025", "aarhus.dk\nbib.aarhus.dk")
+    ]
+
+
+def test_a_bad_cvr_number_is_refused_beside_its_field(staff_client):
+    response = staff_client.post(
+        url("admin:pricing_memberorganisation_add"), {"name": "Vejle", "cvr": "12345678"}
+    )
+
+    assert response.context["adminform"].form.errors == {
+        "cvr": ["Det er ikke et gyldigt CVR-nummer. Tjek det venligst."]
+    }
+    assert MemberOrganisation.objects.count() == 0

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationTabularInline
 
 from tilmeld.core.admin_mixins import SafeChangeListMixin
+from tilmeld.core.identifiers import clean_cvr
 from tilmeld.pricing import imports
 from tilmeld.pricing.models import MemberOrganisation, Option, Price
 from tilmeld.pricing.rules import members_on
@@ -104,8 +105,21 @@ class ImportForm(forms.Form):
     )
 
 
+class MemberOrganisationForm(forms.ModelForm):
+    # Typed as people write it ("DK 29 18 99 19"): cleaned before the model's 8 characters.
+    cvr = forms.CharField(label=_("CVR number"), required=False, max_length=40)
+
+    class Meta:
+        model = MemberOrganisation
+        fields = ["name", "cvr", "ean_numbers", "email_domains", "member_from", "member_until"]
+
+    def clean_cvr(self):
+        return clean_cvr(self.cleaned_data["cvr"]) if self.cleaned_data["cvr"] else ""
+
+
 @admin.register(MemberOrganisation)
 class MemberOrganisationAdmin(SafeChangeListMixin, admin.ModelAdmin):
+    form = MemberOrganisationForm
     list_display = ["name", "cvr", "eans", "domains", "membership"]
     list_filter = [MembershipFilter]
     search_fields = ["name", "cvr", "ean_numbers", "email_domains"]
