@@ -127,6 +127,19 @@ def test_an_english_file_updates_by_cvr_else_by_name_and_keeps_a_cvr_not_given()
     assert MemberOrganisation.objects.get(cvr="29189919").pk == by_name.pk
 
 
+def test_rows_are_numbered_as_the_spreadsheet_numbers_them():
+    csv = (
+        'navn;cvr;ean\nAarhus Kommune;55133018;"5798000000018\n5798000000025"\n'
+        "Vejle Kommune;1234;\n"
+    )
+
+    report = import_members(csv.encode("utf-8"))
+
+    assert [str(error) for error in report.errors] == [
+        "Række 3: CVR-nummer: Et CVR-nummer har 8 cifre."
+    ]
+
+
 def test_the_same_cvr_twice_in_a_file_is_an_error_of_the_second_row():
     csv = "navn;cvr\nAarhus Kommune;55133018\nAarhus Kommune, Hovedbiblioteket;55133018\n"
 

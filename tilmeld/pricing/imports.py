@@ -122,8 +122,9 @@ def _csv_rows(data: bytes) -> list[tuple[int, list]]:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     rows = []
     try:
-        for row in reader:
-            rows.append((reader.line_num, row))
+        # Numbered as a spreadsheet numbers its rows: a cell with line breaks is one row.
+        for number, row in enumerate(reader, start=1):
+            rows.append((number, row))
     except csv.Error as error:
         raise ImportRefused(
             _("Line %(line)s cannot be read as CSV.") % {"line": reader.line_num}
