@@ -12,7 +12,7 @@ from openpyxl import Workbook
 from tests.core.admin_pages import changelist_rows
 from tests.core.pages import content, text_of, url
 from tests.events.test_admin import post_add_form
-from tests.factories import MemberOrganisationFactory, StaffFactory
+from tests.factories import EventFactory, MemberOrganisationFactory, PriceFactory, StaffFactory
 from tilmeld.pricing.models import MemberOrganisation, Option, Price
 
 pytestmark = pytest.mark.django_db
@@ -298,3 +298,23 @@ def test_a_bad_cvr_number_is_refused_beside_its_field(staff_client):
         "cvr": ["Det er ikke et gyldigt CVR-nummer. Tjek det venligst."]
     }
     assert MemberOrganisation.objects.count() == 0
+
+
+def folded(page: str, group: str) -> bool:
+    section = page[page.index(f'id="{group}-group"') :]
+    return section[: section.index("</fieldset>")].count("<details>") == 1
+
+
+def test_prices_open_on_a_priced_event_and_fold_away_on_a_free_one(staff_client):
+    free = EventFactory()
+    priced = EventFactory()
+    PriceFactory(event=priced)
+
+    free_page = content(staff_client.get(url("admin:events_event_change", object_id=free.pk)))
+    priced_page = content(staff_client.get(url("admin:events_event_change", object_id=priced.pk)))
+
+    assert (folded(free_page, "prices"), folded(free_page, "options")) == (True, True)
+    assert (folded(priced_page, "prices"), folded(priced_page, "options")) == (False, False)
+    heading = r"<details><summary>\s*<h2 [^>]*>Priser og fakturering</h2>"
+    assert re.search(heading, free_page) is not None
+    assert re.search(heading, priced_page) is None

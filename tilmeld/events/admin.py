@@ -47,7 +47,7 @@ class EventAdmin(InlineLabelsMixin, SafeChangeListMixin, PublishableAdminMixin, 
         ),
         (
             _("Prices and invoicing"),
-            {"fields": ["vat_mode", "vat_exemption_reason", "invoicing_held"]},
+            {"fields": [("vat_mode", "invoicing_held"), "vat_exemption_reason"]},
         ),
         (
             _("Programme and image"),

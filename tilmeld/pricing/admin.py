@@ -13,6 +13,7 @@ from modeltranslation.admin import TranslationTabularInline
 
 from tilmeld.core.admin_mixins import SafeChangeListMixin
 from tilmeld.core.identifiers import clean_cvr
+from tilmeld.events.enums import VatMode
 from tilmeld.pricing import imports
 from tilmeld.pricing.models import MemberOrganisation, Option, Price
 from tilmeld.pricing.rules import members_on
@@ -32,6 +33,28 @@ class AmountFieldsMixin:
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
 
+def is_priced(event) -> bool:
+    """Whether the event's page shows its prices open: it has prices or options, or says how
+    it is invoiced. Most events are free, and their page stays short."""
+    if event is None:
+        return False
+    return (
+        event.vat_mode == VatMode.EXEMPT
+        or event.invoicing_held
+        or Price.objects.filter(event=event).exists()
+        or Option.objects.filter(event=event).exists()
+    )
+
+
+class FoldedWhenFree:
+    """Open on a priced event, folded away on a free one (is_priced). A formset with errors is
+    always shown open."""
+
+    def get_formset(self, request, obj=None, **kwargs):
+        self.classes = [] if is_priced(obj) else ["collapse"]
+        return super().get_formset(request, obj, **kwargs)
+
+
 class PriceForm(forms.ModelForm):
     def _update_errors(self, errors):
         """A field's own error says what is wrong with it; Price.clean, which then sees the
@@ -47,7 +70,7 @@ class PriceForm(forms.ModelForm):
         super()._update_errors(errors)
 
 
-class PriceInline(AmountFieldsMixin, TranslationTabularInline):
+class PriceInline(FoldedWhenFree, AmountFieldsMixin, TranslationTabularInline):
     model = Price
     form = PriceForm
     extra = 0
@@ -63,7 +86,7 @@ class PriceInline(AmountFieldsMixin, TranslationTabularInline):
     add_another_label = _("Add another price")
 
 
-class OptionInline(AmountFieldsMixin, TranslationTabularInline):
+class OptionInline(FoldedWhenFree, AmountFieldsMixin, TranslationTabularInline):
     model = Option
     extra = 0
     fields = ["name", "amount", "limit", "position"]
