@@ -70,7 +70,8 @@ def test_event_form_fits_1280_with_the_whole_programme(staff_page, demo):
     speakers = staff_page.locator("#sessions-group th.column-speakers").bounding_box()
     group = staff_page.locator("#sessions-group").bounding_box()
     assert speakers["x"] + speakers["width"] <= group["x"] + group["width"]
-    assert height < 6500
+    # 6444 px before prices and options; on a free event their three folded sections add ~190.
+    assert height < 6700
 
 
 def test_message_page_has_a_wide_subject_and_admin_buttons(staff_page, demo):

@@ -15,13 +15,13 @@ def staff_client(client, site):
     return client
 
 
-def post_add_form(client, **changes):
+def post_add_form(client, lang="en", **changes):
     """Posts the admin's add-event form as a browser would: a one-day event on 23 May 2016.
 
     Fields with a fixed default (a ticked box, a number) and the inlines' empty management forms
     are sent as the untouched form has them, so fields added later need no change here.
     """
-    add_url = url("admin:events_event_add", "en")
+    add_url = url("admin:events_event_add", lang)
     form_page = client.get(add_url)
     data = {"_save": "Save"}
     for field in Event._meta.concrete_fields:

@@ -27,6 +27,8 @@ def add_texts(page: str) -> dict[str, str]:
                 "co_organiser_links": "Tilføj endnu en medarrangør",
                 "sessions": "Tilføj endnu et programpunkt",
                 "questions": "Tilføj endnu et spørgsmål",
+                "prices": "Tilføj endnu en pris",
+                "options": "Tilføj endnu et tilvalg",
             },
         ),
         (
@@ -35,6 +37,8 @@ def add_texts(page: str) -> dict[str, str]:
                 "co_organiser_links": "Add another co-organiser",
                 "sessions": "Add another session",
                 "questions": "Add another question",
+                "prices": "Add another price",
+                "options": "Add another option",
             },
         ),
     ],

@@ -13,7 +13,6 @@ from tests.factories import (
     OptionFactory,
     PriceFactory,
     StaffFactory,
-    public_payer,
     register_paid,
 )
 from tests.invoicing.test_documents import validate  # noqa: F401  (the fixture)
@@ -45,7 +44,8 @@ def assert_valid(validate, invoice):  # noqa: F811
 
 
 def test_a_confirmed_booking_is_invoiced_once_with_a_line_per_participant_and_option(
-    event, validate  # noqa: F811
+    event,
+    validate,  # noqa: F811
 ):
     price = PriceFactory(event=event, amount=Decimal("1995.00"))
     dinner = OptionFactory(event=event)
@@ -87,7 +87,8 @@ def test_an_exempt_event_is_invoiced_without_vat_and_with_its_legal_basis(site, 
 
 
 def test_cancelling_one_of_a_group_before_the_binding_date_credits_that_participant(
-    event, validate  # noqa: F811
+    event,
+    validate,  # noqa: F811
 ):
     price = PriceFactory(event=event, amount=Decimal("1995.00"))
     booking = register_paid(event, *[f"Deltager {i}" for i in range(12)], price=price)

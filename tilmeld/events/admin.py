@@ -46,6 +46,10 @@ class EventAdmin(InlineLabelsMixin, SafeChangeListMixin, PublishableAdminMixin, 
             },
         ),
         (
+            _("Prices and invoicing"),
+            {"fields": [("vat_mode", "invoicing_held"), "vat_exemption_reason"]},
+        ),
+        (
             _("Programme and image"),
             {"fields": ["programme_file", "image", "image_alt"], "classes": ["collapse"]},
         ),

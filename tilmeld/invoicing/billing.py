@@ -7,6 +7,7 @@ one invoice for everything newly owed, and a credit note per invoice for what is
 (a cancellation before the binding date, a price changed by staff). It is idempotent and runs
 under the booking's row lock, so the task, the worker's sweep and staff may all call it."""
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
@@ -261,6 +262,45 @@ def _credit(booking: Booking, charges: list[Charge], *, by=None) -> list[Invoice
         log.info("Credit note %s issued for invoice %s", note.number, invoice.number)
         notes.append(note)
     return notes
+
+
+def credit_invoice(invoice: Invoice, *, by=None) -> Invoice:
+    """A credit note for what is left of `invoice`. A booking's invoice is credited by its
+    charges not yet credited, under the booking's row lock as settle() credits them; those of
+    its participants who still hold a seat are invoiced anew by the next settle(). An invoice
+    without charges is credited whole by services.credit, which refuses more than it charged.
+    Refuses (InvoicingError) a credit note, and an invoice credited already."""
+    if invoice.kind != Kind.INVOICE:
+        raise InvoicingError(_("Only an invoice can be credited."), code="kind")
+    with transaction.atomic():
+        if invoice.booking_id is not None:
+            booking = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("event", "payer")
+                .get(pk=invoice.booking_id)
+            )
+            charges = list(
+                Charge.objects.filter(invoice=invoice).select_related("invoice").order_by("pk")
+            )
+            open_charges = [charge for charge in charges if charge.credit_note_id is None]
+            if open_charges:
+                [note] = _credit(booking, open_charges, by=by)
+                return note
+            if charges:
+                raise InvoicingError(
+                    _("This would credit more than invoice %(number)s charged.")
+                    % {"number": invoice.number},
+                    code="too_much",
+                )
+        original = invoice.as_document()
+        document = dataclasses.replace(
+            original,
+            kind=Kind.CREDIT_NOTE,
+            number="",
+            issue_date=local(timezone.now()).date(),
+            due_date=None,
+        )
+        return services.credit(invoice, document, by=by)
 
 
 def unsettled_bookings():

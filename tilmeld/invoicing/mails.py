@@ -3,7 +3,7 @@ attached, rendered by the worker in the invoice's language from the stored docum
 
 from tilmeld.core.site import site_settings
 from tilmeld.invoicing.exports import file_stem, pdf
-from tilmeld.invoicing.models import Invoice
+from tilmeld.invoicing.models import Invoice, Reminder
 from tilmeld.mail.rendering import build_email
 from tilmeld.mail.services import queue_mail
 
@@ -44,6 +44,22 @@ def invoice(message):
     return build_email(
         message,
         "invoicing/mail/invoice",
+        context,
+        attachments=[(f"{file_stem(issued)}.pdf", pdf(document), "application/pdf")],
+        reply_to=site.contact_email,
+    )
+
+
+def reminder(message):
+    """A payment reminder (reminders.send_reminder), with the invoice's PDF once more."""
+    sent = Reminder.objects.select_related("invoice").get(pk=message.params["reminder"])
+    issued = sent.invoice
+    document = issued.as_document()
+    site = site_settings()
+    context = {"invoice": issued, "document": document, "site": site, "reminder": sent}
+    return build_email(
+        message,
+        "invoicing/mail/reminder",
         context,
         attachments=[(f"{file_stem(issued)}.pdf", pdf(document), "application/pdf")],
         reply_to=site.contact_email,

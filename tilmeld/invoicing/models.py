@@ -189,3 +189,23 @@ class Charge(models.Model):
 
     def __str__(self):
         return f"{self.invoice.number}/{self.line_id}"
+
+
+class Reminder(models.Model):
+    """A payment reminder mailed for an invoice (reminders.send_reminder): the invoice is never
+    changed, so when it was reminded is a row of its own."""
+
+    invoice = models.ForeignKey(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="reminders"
+    )
+    outstanding = models.DecimalField(_("outstanding"), max_digits=12, decimal_places=2)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    sent_by = models.CharField(_("sent by"), max_length=150, blank=True)
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("payment reminder")
+        verbose_name_plural = _("payment reminders")
+
+    def __str__(self):
+        return f"{self.invoice.number}: {self.sent_at.isoformat()}"

@@ -100,6 +100,23 @@ def record_payment(
         )
 
 
+def mark_paid(invoice: Invoice, *, paid_on: dt.date, by, reference: str = "") -> Payment:
+    """Records what is outstanding on `invoice` as paid on `paid_on` (staff marking it paid).
+    Refuses a credit note and an invoice with nothing outstanding; the amount is read under the
+    invoice's row lock, so two staff members marking it at once record one payment."""
+    with transaction.atomic():
+        invoice = _locked(invoice)
+        outstanding = amounts(invoice).outstanding
+        return _add(
+            invoice,
+            max(outstanding, Decimal(0)),
+            paid_on=paid_on,
+            by=by,
+            reference=reference,
+            source=PaymentSource.MANUAL,
+        )
+
+
 def _invoice_named(line: BankLine, named: dict[str, Invoice]) -> Invoice | str:
     """The one invoice whose number is a token of the line's text, or why there is none."""
     found = [named[token] for token in dict.fromkeys(TOKEN.findall(line.text)) if token in named]

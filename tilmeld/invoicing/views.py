@@ -3,8 +3,7 @@ participant link. No login; the link is the key, as for the pages it comes from.
 
 from django.http import Http404, HttpResponse
 
-from tilmeld.invoicing.documents.pdf import invoice_pdf
-from tilmeld.invoicing.exports import file_stem
+from tilmeld.invoicing.exports import file_stem, pdf
 from tilmeld.invoicing.models import Invoice
 from tilmeld.registrations import rules
 from tilmeld.registrations import selectors as registrations
@@ -29,6 +28,6 @@ def _pdf(booking, pk) -> HttpResponse:
     invoice = Invoice.objects.filter(booking=booking, pk=pk).first()
     if invoice is None:
         raise Http404
-    response = HttpResponse(invoice_pdf(invoice.as_document()), content_type="application/pdf")
+    response = HttpResponse(pdf(invoice.as_document()), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{file_stem(invoice)}.pdf"'
     return response

@@ -149,10 +149,12 @@ class Price(models.Model):
             errors["early_until"] = _("Give the last day of the early-bird price.")
         if self.early_until and self.early_amount is None:
             errors["early_amount"] = _("Give the early-bird price.")
-        event = self.event if self.event_id else None
+        # The admin's inline checks a price of an event not saved yet: its event is set, unsaved.
+        event = self.event if self.event_id or Price.event.is_cached(self) else None
         if (
             self.early_until
             and event is not None
+            and event.starts_at is not None
             and self.early_until >= local(event.starts_at).date()
         ):
             errors["early_until"] = _("The early-bird price must end before the event.")

@@ -19,6 +19,7 @@ from tilmeld.core.dates import datetime_text
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import Event
+from tilmeld.pricing.admin import OptionInline, PriceInline, is_priced
 from tilmeld.registrations.admin_forms import ParticipantAdminForm
 from tilmeld.registrations.admin_views import StaffParticipantViews
 from tilmeld.registrations.enums import ParticipantStatus
@@ -71,9 +72,23 @@ admin.site.unregister(Event)
 
 @admin.register(Event)
 class EventWithRegistrationsAdmin(EventAdmin):
-    inlines = [CoOrganiserInline, SessionWithSeatsInline, QuestionInline]
+    inlines = [CoOrganiserInline, SessionWithSeatsInline, QuestionInline, PriceInline, OptionInline]
     list_display = [*EventAdmin.list_display, "seats", "waiting"]
     list_select_related = ["venue", "seat_count"]
+
+    def get_fieldsets(self, request, obj=None):
+        """The VAT and invoicing fields fold away on a free event, as its prices do."""
+        if is_priced(obj):
+            return super().get_fieldsets(request, obj)
+        return [
+            (
+                name,
+                {**options, "classes": ["collapse"]}
+                if "vat_exemption_reason" in options["fields"]
+                else options,
+            )
+            for name, options in super().get_fieldsets(request, obj)
+        ]
 
     @admin.display(description=_("seats"))
     def seats(self, obj):
