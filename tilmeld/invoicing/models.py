@@ -1,5 +1,9 @@
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Abs
+from django.db.models.lookups import LessThan
 from django.utils.translation import gettext_lazy as _
 
 from tilmeld.invoicing.documents import snapshot
@@ -25,8 +29,10 @@ class InvoiceSeries(models.Model):
 
 class Invoice(models.Model):
     """An issued invoice or credit note. Never changed once stored: a database trigger refuses
-    any UPDATE (migration 0002), so a correction is a credit note and a new invoice. What it
-    says is kept whole in `document` (documents.snapshot), from which its PDF and XML are made."""
+    any UPDATE (migration 0002), so a correction is a credit note and a new invoice. What it says
+    is kept whole in `document` (documents.snapshot), from which its PDF and XML are made.
+    A migration that changes this table must make the trigger again on SQLite (see 0007):
+    SQLite copies the table, and the copy has no trigger."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=InvoiceKind.choices)
     series = models.ForeignKey(
@@ -64,8 +70,11 @@ class Invoice(models.Model):
         ordering = ["-issued_at", "-id"]
         constraints = [
             models.UniqueConstraint(fields=["series", "sequence"], name="invoice_number_once"),
+            # Within half an øre rather than equal: SQLite keeps decimals as binary floating
+            # point, where 22559.76 + 5639.94 is not 28199.70. On PostgreSQL, exact.
             models.CheckConstraint(
-                condition=Q(gross=F("net") + F("vat")), name="invoice_gross_is_net_plus_vat"
+                condition=LessThan(Abs(F("gross") - F("net") - F("vat")), Decimal("0.005")),
+                name="invoice_gross_is_net_plus_vat",
             ),
             # Credit notes carry positive amounts too (the Danish Peppol rules refuse negative).
             models.CheckConstraint(condition=Q(net__gte=0, vat__gte=0), name="invoice_positive"),
