@@ -4,7 +4,7 @@ Every way in (the booking form, the admin, the API) asks here; the registration 
 what this module decided, and invoicing turns it into lines."""
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Q
@@ -25,6 +25,14 @@ class Catalogue:
 
     prices: tuple[Price, ...] = ()
     options: tuple[Option, ...] = ()
+    # What is worked out from them once, e.g. the form's labels per language (see `kept`): the
+    # public form keeps its catalogue for two seconds (registrations.event_cache).
+    _kept: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def kept(self, key, make):
+        if key not in self._kept:
+            self._kept[key] = make()
+        return self._kept[key]
 
     def __bool__(self):
         return bool(self.prices or self.options)

@@ -4,9 +4,12 @@ Only fields, their wording and where a message goes live here; which price appli
 pricing.rules', and what a payer must give is registrations.payers' (the form shows its
 messages next to the fields)."""
 
+import copy
+from functools import cache
+
 from django import forms
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from tilmeld.core.fields import SingleLineEmailField, SingleLineField
 from tilmeld.pricing import rules as pricing
@@ -18,7 +21,24 @@ from tilmeld.registrations.payers import LIMITS, PayerData
 MEMBERS_LIST_ID = "member-organisations"
 
 
+def _fresh(field: forms.Field) -> forms.Field:
+    """A form's own copy of a field made once: its attributes are the form's to change, its
+    widget (never changed per form) is shared. A rush spent a third of the booking form's time
+    making these fields anew for every request."""
+    return copy.copy(field)
+
+
 def price_field(catalogue) -> forms.ChoiceField:
+    return _fresh(catalogue.kept(("price field", get_language()), lambda: _price_field(catalogue)))
+
+
+def option_field(catalogue) -> forms.MultipleChoiceField:
+    return _fresh(
+        catalogue.kept(("option field", get_language()), lambda: _option_field(catalogue))
+    )
+
+
+def _price_field(catalogue) -> forms.ChoiceField:
     return forms.ChoiceField(
         label=_("Price"),
         choices=[(str(p.pk), price_label(p)) for p in catalogue.prices],
@@ -28,7 +48,7 @@ def price_field(catalogue) -> forms.ChoiceField:
     )
 
 
-def option_field(catalogue) -> forms.MultipleChoiceField:
+def _option_field(catalogue) -> forms.MultipleChoiceField:
     return forms.MultipleChoiceField(
         label=_("Options"),
         choices=[(str(o.pk), option_label(o)) for o in catalogue.options],
@@ -72,6 +92,12 @@ PAYER_KINDS = {
 def payer_fields() -> dict[str, forms.Field]:
     """The fields, named payer_<PayerData field>, in the page's order. None is required here:
     what a payer must give depends on its kind, and payers.problems says it."""
+    return {name: _fresh(field) for name, field in _payer_fields().items()}
+
+
+@cache
+def _payer_fields() -> dict[str, forms.Field]:
+    """Made once per process: their texts are lazy, translated when shown."""
     email = SingleLineEmailField(
         label=gettext_lazy("Invoice e-mail"),
         max_length=LIMITS["email"],
