@@ -130,13 +130,13 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = [
         "number",
         "kind",
-        "issue_date",
+        "issued_on",
         "buyer_name",
         "event",
         "gross_text",
         "paid_text",
         "outstanding_text",
-        "due_date",
+        "due_on",
         "is_overdue",
         "delivery_state",
         "reminded_on",
@@ -198,6 +198,15 @@ class InvoiceAdmin(SafeChangeListMixin, admin.ModelAdmin):
     @admin.display(description=_("event"), ordering="booking__event__starts_at")
     def event(self, obj):
         return obj.booking.event.title if obj.booking_id else "–"
+
+    # Short dates ("05.12.2026") keep the list's columns narrow.
+    @admin.display(description=_("date"), ordering="issue_date")
+    def issued_on(self, obj):
+        return formats.date_format(obj.issue_date, "SHORT_DATE_FORMAT")
+
+    @admin.display(description=_("due date"), ordering="due_date")
+    def due_on(self, obj):
+        return formats.date_format(obj.due_date, "SHORT_DATE_FORMAT") if obj.due_date else "–"
 
     @admin.display(description=_("excl. VAT"))
     def net_text(self, obj):
