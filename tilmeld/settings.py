@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "tilmeld.registrations",
     "tilmeld.invoicing",
     "tilmeld.staff",
+    "tilmeld.api",
+    "ninja",  # its Swagger UI files, served from our own static files (no CDN)
     "tilmeld.demo",
 ]
 

@@ -6,10 +6,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.static import serve
 
 from tilmeld import views
+from tilmeld.api.api import api
 from tilmeld.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("api/v1/", api.urls),
 ]
 
 urlpatterns += i18n_patterns(

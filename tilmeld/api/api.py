@@ -1,0 +1,71 @@
+"""The REST API at /api/v1/: one NinjaAPI, its routers, and the handlers that turn every error
+into problem details (problems.py). OpenAPI at /api/v1/openapi.json, interactive docs at
+/api/v1/docs from the site's own static files (django-ninja's bundled Swagger UI)."""
+
+from django.core.exceptions import PermissionDenied, RequestDataTooBig
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from tilmeld.api.problems import Problem, response
+from tilmeld.api.routers import events
+
+api = NinjaAPI(
+    title="Tilmeld API",
+    version="1",
+    description=(
+        "Events, registrations, invoices and webhooks of a Tilmeld site. Errors are RFC 9457"
+        " problem details with a machine `code`. Endpoints marked with a lock need"
+        " `Authorization: Bearer <token>` with the scope they name."
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+api.add_router("/events", events.router)
+
+
+@api.exception_handler(Problem)
+def _problem(request, error: Problem):
+    return response(error)
+
+
+@api.exception_handler(NinjaValidationError)
+def _invalid(request, error: NinjaValidationError):
+    errors = [
+        {
+            "field": ".".join(str(part) for part in item.get("loc", ())[1:]) or None,
+            "message": item.get("msg", ""),
+        }
+        for item in error.errors
+    ]
+    return response(Problem(422, "validation", _("The request is not valid."), errors=errors))
+
+
+@api.exception_handler(AuthenticationError)
+def _unauthenticated(request, error):
+    detail = _("A valid API token is needed: Authorization: Bearer <token>.")
+    return response(Problem(401, "unauthenticated", detail, headers={"WWW-Authenticate": "Bearer"}))
+
+
+@api.exception_handler(Http404)
+def _not_found(request, error):
+    return response(Problem(404, "not_found", _("There is nothing here.")))
+
+
+@api.exception_handler(PermissionDenied)
+def _forbidden(request, error):
+    return response(Problem(403, "forbidden", _("You may not do this.")))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, error):
+    return response(Problem(413, "too_large", _("The request body is larger than 1 MB.")))
+
+
+@api.exception_handler(HttpError)
+def _http_error(request, error: HttpError):
+    code = {400: "bad_request", 405: "method", 415: "media_type"}.get(error.status_code, "error")
+    return response(Problem(error.status_code, code, str(error)))
