@@ -361,6 +361,7 @@ def test_manage_page_query_count_does_not_grow(
     assert section(page, "invoice-heading").startswith("Faktura I alt for bookingen:")
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection, as in production
 def test_the_mails_tell_the_price_and_who_pays(event, price, dinner, run_worker):
     chef = Booker("Chef Jensen", "chef@example.org")
     book(event, "Anne Hansen", "Bo Berg", price=price, options=[dinner], booker=chef)
