@@ -96,3 +96,138 @@ class ProblemOut(Schema):
     detail: str
     code: str
     errors: list[dict] | None = None
+
+
+# --- registrations (tilmeld.api.serialize builds these) ------------------------------------
+
+
+class ChosenPrice(Schema):
+    id: int
+    name: str
+    amount: Decimal  # what this participant pays, fixed when registering
+
+
+class ChosenOption(Schema):
+    id: int
+    name: str
+    amount: Decimal
+
+
+class Participant(Schema):
+    id: int
+    booking_id: int
+    event: str  # the event's slug
+    name: str
+    email: str
+    organisation: str
+    job_title: str
+    phone: str
+    language: str
+    status: str  # confirmed, waiting, offered, cancelled, substituted
+    waiting_position: int | None  # place in line, 1 = next; only while waiting
+    offer_expires_at: dt.datetime | None  # only while offered a seat
+    price: ChosenPrice | None
+    options: list[ChosenOption]
+    sessions: list[int]  # chosen parallel sessions (programme ids)
+    checked_in_at: dt.datetime | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    cancelled_at: dt.datetime | None  # cancelled or handed over
+
+
+class Booker(Schema):
+    name: str
+    email: str
+    organisation: str
+    phone: str
+
+
+class Payer(Schema):
+    kind: str  # public (EAN), company (CVR), person
+    name: str
+    gln: str
+    cvr: str
+    order_reference: str
+    person_reference: str
+    street: str
+    postcode: str
+    city: str
+    email: str
+    member_organisation: str | None
+    membership: str  # "", verified, claimed, approved
+
+
+class Booking(Schema):
+    id: int
+    event: str
+    booker: Booker
+    language: str
+    payer: Payer | None
+    participants: list[int]
+    created_at: dt.datetime
+
+
+class BookingCreated(Schema):
+    booking: Booking
+    participants: list[Participant]
+
+
+class ParticipantPage(Schema):
+    items: list[Participant]
+    next_cursor: str | None  # null: this is the last page
+
+
+class BookingPage(Schema):
+    items: list[Booking]
+    next_cursor: str | None
+
+
+class CheckIn(Schema):
+    participant: Participant
+    created: bool  # false: the participant was checked in already
+
+
+# --- invoices ------------------------------------------------------------------------------
+
+
+class InvoiceBuyer(Schema):
+    name: str
+    gln: str
+    cvr: str
+    order_reference: str
+    person_reference: str
+
+
+class Invoice(Schema):
+    number: str
+    kind: str  # invoice, credit_note
+    issue_date: dt.date
+    due_date: dt.date | None
+    event: str | None
+    booking_id: int | None
+    credits: str | None  # a credit note: the number of the invoice it credits
+    buyer: InvoiceBuyer
+    currency: str
+    net: Decimal
+    vat: Decimal
+    gross: Decimal
+    credited: Decimal
+    paid: Decimal
+    outstanding: Decimal  # 0.00 for a credit note
+    e_invoice: bool  # the buyer receives OIOUBL/Peppol XML (an EAN or CVR number)
+    issued_at: dt.datetime
+
+
+class InvoicePage(Schema):
+    items: list[Invoice]
+    next_cursor: str | None
+
+
+class Payment(Schema):
+    id: int
+    invoice: str
+    amount: Decimal
+    paid_on: dt.date
+    reference: str
+    source: str
+    created_at: dt.datetime
