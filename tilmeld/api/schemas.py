@@ -4,8 +4,14 @@ strings with two decimals (kroner and øre, never floats); times are ISO 8601 wi
 
 import datetime as dt
 from decimal import Decimal
+from typing import Annotated, Literal
 
 from ninja import Schema
+from pydantic import AfterValidator, ConfigDict, Field
+
+# A row id as the database can hold it: larger numbers are refused as input (422), not sent on
+# to fail there.
+Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 class Venue(Schema):
@@ -231,3 +237,93 @@ class Payment(Schema):
     reference: str
     source: str
     created_at: dt.datetime
+
+
+# --- input: unknown fields are refused (422), so a typo is not silently ignored -------------
+
+
+class Input(Schema):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _utc(value: dt.datetime) -> dt.datetime:
+    """A time as the database compares it: aware (a naive one is Copenhagen time) and
+    representable in UTC (year 1 to 9999)."""
+    if value.tzinfo is None:
+        from django.utils import timezone
+
+        value = timezone.make_aware(value)
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        raise ValueError("time out of range") from None
+
+
+Since = Annotated[dt.datetime, AfterValidator(_utc)]
+Answer = str | bool | list[str]
+
+
+class BookerIn(Input):
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    organisation: str = Field("", max_length=200)
+    phone: str = Field("", max_length=40)
+
+
+class DetailsIn(Input):
+    name: str = Field(max_length=200)
+    email: str = Field(max_length=254)
+    organisation: str = Field("", max_length=200)
+    job_title: str = Field("", max_length=200)
+    phone: str = Field("", max_length=40)
+
+
+class ParticipantIn(DetailsIn):
+    price_id: Id | None = None  # one of the event's prices; may be left out if it has one
+    options: list[Id] = Field(default_factory=list, max_length=50)
+    sessions: list[Id] = Field(default_factory=list, max_length=50)  # one per parallel slot
+    answers: dict[Id, Answer] = Field(default_factory=dict, max_length=100)  # question id: …
+
+
+class PayerIn(Input):
+    kind: Literal["public", "company", "person"]
+    name: str = Field("", max_length=300)
+    gln: str = Field("", max_length=20)
+    cvr: str = Field("", max_length=20)
+    order_reference: str = Field("", max_length=50)
+    person_reference: str = Field("", max_length=50)
+    street: str = Field("", max_length=200)
+    postcode: str = Field("", max_length=10)
+    city: str = Field("", max_length=100)
+    email: str = Field("", max_length=254)
+    member_organisation_id: Id | None = None
+
+
+class BookingIn(Input):
+    booker: BookerIn
+    participants: list[ParticipantIn] = Field(min_length=1, max_length=100)
+    payer: PayerIn | None = None  # needed when something is to be paid
+    language: Literal["da", "en"] | None = None  # of the mails; else the request's language
+
+
+class ParticipantPatch(Input):
+    name: str | None = Field(None, max_length=200)
+    email: str | None = Field(None, max_length=254)
+    organisation: str | None = Field(None, max_length=200)
+    job_title: str | None = Field(None, max_length=200)
+    phone: str | None = Field(None, max_length=40)
+    answers: dict[Id, Answer | None] | None = Field(None, max_length=100)  # null removes one
+
+
+class CancelIn(Input):
+    reason: str = Field("", max_length=300)
+
+
+class SubstituteIn(DetailsIn):
+    language: Literal["da", "en"] | None = None
+
+
+class PaymentIn(Input):
+    amount: Decimal = Field(gt=0, max_digits=12, decimal_places=2)
+    paid_on: dt.date
+    reference: str = Field("", max_length=300)
