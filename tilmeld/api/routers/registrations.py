@@ -161,7 +161,7 @@ def created(booking: Booking) -> dict:
     booking = serialize.booking_rows(Booking.objects.filter(pk=booking.pk)).select_related("event")[
         0
     ]
-    participants = list(serialize.participant_rows(booking.participants.order_by("id")))
+    participants = list(serialize.participant_rows(Participant.objects.filter(booking=booking)))
     for participant in participants:
         participant.event = booking.event
     return {
