@@ -98,12 +98,27 @@ def _checked_in_at(participant: Participant) -> dt.datetime | None:
         return None
 
 
-def participant_data(participant: Participant, *, waiting_place=_UNKNOWN) -> dict:
+def participant_data(
+    participant: Participant,
+    *,
+    waiting_place=_UNKNOWN,
+    chosen_options=None,
+    sessions=None,
+    checked_in_at=_UNKNOWN,
+) -> dict:
     """One participant (schemas.Participant). `waiting_place` as waiting_places gives it;
-    when not given, a waiting participant's place is counted with a query."""
+    when not given, a waiting participant's place is counted with a query. The caller may give
+    what it knows already, e.g. of a participant just registered: `chosen_options`
+    (ParticipantOption objects, saved or not), `sessions` (ids) and `checked_in_at`."""
     p = participant
     if waiting_place is _UNKNOWN:
         waiting_place = waiting_places([p]).get(p.pk)
+    if chosen_options is None:
+        chosen_options = p.chosen_options.all()
+    if sessions is None:
+        sessions = [c.session_id for c in p.session_choices.all()]
+    if checked_in_at is _UNKNOWN:
+        checked_in_at = _checked_in_at(p)
     price = p.price
     return {
         "id": p.pk,
@@ -125,10 +140,10 @@ def participant_data(participant: Participant, *, waiting_place=_UNKNOWN) -> dic
         else {"id": price.pk, "name": price.name, "amount": amount(p.price_amount)},
         "options": [
             {"id": c.option_id, "name": c.option.name, "amount": amount(c.amount)}
-            for c in p.chosen_options.all()
+            for c in chosen_options
         ],
-        "sessions": [c.session_id for c in p.session_choices.all()],
-        "checked_in_at": time(_checked_in_at(p)),
+        "sessions": list(sessions),
+        "checked_in_at": time(checked_in_at),
         "created_at": time(p.created_at),
         "updated_at": time(p.updated_at),
         "cancelled_at": time(p.cancelled_at),
@@ -161,6 +176,8 @@ def _payer_data(booking: Booking) -> dict | None:
         payer = booking.payer
     except Booking.payer.RelatedObjectDoesNotExist:
         return None
+    if payer is None:  # known to have none (cached as such)
+        return None
     organisation = payer.member_organisation
     return {
         "kind": payer.kind,
@@ -178,9 +195,11 @@ def _payer_data(booking: Booking) -> dict | None:
     }
 
 
-def booking_data(booking: Booking) -> dict:
+def booking_data(booking: Booking, *, participant_ids=None) -> dict:
     """One booking (schemas.Booking): the booker, who pays, and its participants' ids (every
-    status, in the order they were registered)."""
+    status, in the order they were registered; given by the caller who knows them)."""
+    if participant_ids is None:
+        participant_ids = [p.pk for p in booking.participants.all()]
     return {
         "id": booking.pk,
         "event": booking.event.slug,
@@ -192,7 +211,7 @@ def booking_data(booking: Booking) -> dict:
         },
         "language": booking.language,
         "payer": _payer_data(booking),
-        "participants": [p.pk for p in booking.participants.all()],
+        "participants": list(participant_ids),
         "created_at": time(booking.created_at),
     }
 
