@@ -46,7 +46,7 @@ MIDDLEWARE = [
     "tilmeld.core.csp.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
-    "tilmeld.api.middleware.ApiLanguageMiddleware",
+    "tilmeld.api.middleware.ApiLanguageMiddleware",  # Accept-Language on /api/
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -155,7 +155,8 @@ STORAGES = {
     },
 }
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-DATA_UPLOAD_MAX_MEMORY_SIZE = 25 * 1024 * 1024
+# A request body (a form, API JSON; uploaded files apart) above 1 MB is refused: 413 on the API.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 1_048_576
 
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
@@ -227,6 +228,7 @@ WORKER_SWEEPS = [
     "tilmeld.registrations.services.offers.expire_due_offers",
     "tilmeld.invoicing.delivery.sweep",
     "tilmeld.invoicing.billing.sweep",
+    "tilmeld.api.idempotency.sweep",
 ]
 # E-invoices to public bodies: handed to this backend as OIOUBL 2.1 ("oioubl") or Peppol BIS
 # Billing 3.0 ("peppol"). The folder backend writes them to <dir>/outbox for an access point.
@@ -237,3 +239,8 @@ INVOICE_DELIVERY_DIR = Path(
     env.str("TILMELD_INVOICE_DELIVERY_DIR", default=str(BASE_DIR / "var" / "einvoices"))
 )
 INVOICE_XML_FORMAT = env.str("TILMELD_INVOICE_XML_FORMAT", default="oioubl")
+# The REST API's rate limits, requests a minute (tilmeld/api/throttles.py): per token, and per
+# client address for the public endpoints. Counted in the cache: set REDIS_URL with more than
+# one process, or each counts alone. 0 turns a limit off.
+TILMELD_API_RATE_TOKEN = env.int("TILMELD_API_RATE_TOKEN", default=600)
+TILMELD_API_RATE_PUBLIC = env.int("TILMELD_API_RATE_PUBLIC", default=300)

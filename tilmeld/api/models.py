@@ -35,3 +35,29 @@ class ApiToken(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or now < self.expires_at)
+
+
+class IdempotentRequest(models.Model):
+    """A POST sent with an `Idempotency-Key`: claimed (stored) before the operation runs, and
+    completed with its answer, which a repeat by the same token within a day gets again
+    (tilmeld.api.idempotency)."""
+
+    token = models.ForeignKey(
+        ApiToken, on_delete=models.CASCADE, related_name="idempotent_requests"
+    )
+    key = models.CharField(max_length=255)
+    request_hash = models.CharField(max_length=64)  # SHA-256 of method, path and body
+    status = models.PositiveSmallIntegerField(null=True)
+    body = models.TextField(blank=True)  # the answer's JSON, as sent
+    completed = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["token", "key"], name="idempotency_key_once")
+        ]
+        verbose_name = _("idempotent request")
+        verbose_name_plural = _("idempotent requests")
+
+    def __str__(self):
+        return f"{self.token_id}: {self.key}"

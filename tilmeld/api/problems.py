@@ -59,3 +59,60 @@ def response(problem: Problem) -> JsonResponse:
     for name, value in problem.headers.items():
         answer[name] = value
     return answer
+
+
+# A refusal of the registration rules: 409 when the state of the event or the registration
+# is in the way (asking again later may work), 422 when the request itself is wrong. Codes are
+# the rule's own (registrations.rules, services), except `sold_out`, which clients know as
+# `full` (no seat and no waiting list).
+REGISTRATION_CONFLICTS = {
+    "already_registered",
+    "binding",
+    "cancelled",
+    "closed",
+    "inactive",
+    "no_offer",
+    "no_sub",
+    "not_confirmed",
+    "not_open",
+    "offer_expired",
+    "offer_open",
+    "option_full",
+    "price_full",
+    "session_full",
+    "sold_out",
+    "stale",
+    "started",
+}
+RENAMED = {"sold_out": "full"}
+
+
+def field_name(field: str | None) -> str | None:
+    """A service's form field as the API names it: `payer_gln` → `payer.gln`, `price` →
+    `price_id`."""
+    if field is None:
+        return None
+    if field.startswith("payer_"):
+        return "payer." + field.removeprefix("payer_")
+    return {"price": "price_id"}.get(field, field)
+
+
+def registration_problem(error, *, prefix: str = "") -> Problem:
+    """The problem for a registrations.exceptions.RegistrationError: its code, its message as
+    `detail`, and each field it names (all of a payer's) under `errors`."""
+    status = 409 if error.code in REGISTRATION_CONFLICTS else 422
+    found = getattr(error, "problems", None) or (
+        {error.field: error.message} if error.field else {}
+    )
+    errors = [
+        {"field": prefix + field_name(field), "message": str(message)}
+        for field, message in found.items()
+    ]
+    return Problem(status, RENAMED.get(error.code, error.code), error.message, errors=errors)
+
+
+def invoicing_problem(error) -> Problem:
+    """The problem for an invoicing.exceptions.InvoicingError: a wrong amount is the request's
+    fault (422); a credit note or an invoice paid already is the invoice's state (409)."""
+    status = 422 if error.code == "amount" else 409
+    return Problem(status, error.code, error.message)

@@ -67,12 +67,16 @@ def decide(
         if price is None and person.price_id is None and len(catalogue.prices) == 1:
             price = catalogue.prices[0]
         if price is None and catalogue.prices:
-            raise RegistrationError(_("Choose a price for each participant."), field="price")
+            raise RegistrationError(
+                _("Choose a price for each participant."), code="price", field="price"
+            )
         chosen = []
         for option_id in dict.fromkeys(person.options):
             option = catalogue.option(option_id)
             if option is None:
-                raise RegistrationError(_("This option is not offered."), field="options")
+                raise RegistrationError(
+                    _("This option is not offered."), code="option", field="options"
+                )
             chosen.append((option, option.amount))
         priced.prices.append(price)
         priced.amounts.append(pricing.amount(price, now) if price is not None else None)
@@ -80,11 +84,11 @@ def decide(
     to_pay = any(priced.amounts) or any(a for chosen in priced.options for _o, a in chosen)
     if payer is None:
         if to_pay and not has_payer and not _is_staff(by):
-            raise RegistrationError(_("Choose who pays."), field="payer_kind")
+            raise RegistrationError(_("Choose who pays."), code="payer", field="payer_kind")
         return priced
     if problems := payers.problems(payer):
         name, message = next(iter(problems.items()))
-        error = RegistrationError(message, field=f"payer_{name}")
+        error = RegistrationError(message, code="payer", field=f"payer_{name}")
         error.problems = {f"payer_{key}": value for key, value in problems.items()}  # all
         raise error
     members_only = any(p is not None and p.members_only for p in priced.prices)
@@ -116,6 +120,7 @@ def _membership(event, payer: PayerData, emails, members_only: bool, *, by=None)
         if organisation is None or not organisation.is_member_on(day):
             raise RegistrationError(
                 _("This organisation is not a member on the day of the event."),
+                code="membership",
                 field="payer_member_organisation",
             )
     if not members_only:
