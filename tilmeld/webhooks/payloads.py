@@ -1,18 +1,22 @@
-"""The objects a webhook carries, shaped as the API returns them: times in ISO 8601 (UTC, "Z"),
-dates as YYYY-MM-DD, amounts as strings with two decimals. Built inside the change's
-transaction from the objects in hand: on the registration's hot path the rows are not written
-yet (core.rows.batch), so nothing here may read them back.
+"""The objects a webhook carries, shaped as the API returns them: times in ISO 8601 as the API
+writes them (UTC, milliseconds, "Z"), dates as YYYY-MM-DD, amounts as strings with two
+decimals. Built inside the change's transaction, from the objects in hand where they hold what
+is needed (a registration's are built once its rows are written: see receivers.registered).
 
 To be replaced by tilmeld.api.serialize (the same names and shapes) once the API has it."""
 
 import datetime as dt
 from decimal import Decimal
 
+from django.core.serializers.json import DjangoJSONEncoder
+
+_encoder = DjangoJSONEncoder()  # as django-ninja's, which writes the API's answers
+
 
 def when(value: dt.datetime | None) -> str | None:
     if value is None:
         return None
-    return value.astimezone(dt.UTC).isoformat().replace("+00:00", "Z")
+    return _encoder.default(value.astimezone(dt.UTC))
 
 
 def day(value: dt.date | None) -> str | None:
@@ -43,8 +47,8 @@ def participant_data(p) -> dict:
 
 
 def booking_data(b, participants=None) -> dict:
-    """`participants`: the booking's participants when the caller has them (a registration,
-    whose rows may not be written yet); else they are read."""
+    """`participants`: the booking's new participants when the caller has them; else all of
+    them are read."""
     if participants is None:
         ids = list(b.participants.order_by("id").values_list("id", flat=True))
     else:

@@ -3,7 +3,8 @@ transaction of each change. A payload is built only when a subscription listens 
 
 from functools import partial
 
-from tilmeld.webhooks import payloads
+from tilmeld.core import rows
+from tilmeld.webhooks import listeners, payloads
 from tilmeld.webhooks.enums import EventType
 from tilmeld.webhooks.services import emit
 
@@ -17,6 +18,15 @@ BY_STATUS = {
 
 
 def registered(sender, *, booking, participants, **kwargs) -> None:
+    """Emitted once the registration's rows are written (they are held in its rows.batch), so
+    that a payload may read them; on PostgreSQL that costs a wait for the server, only when
+    someone listens."""
+    wanted = {EventType.REGISTRATION_CREATED, *(BY_STATUS[p.status] for p in participants)}
+    if any(listeners.subscription_ids(event_type) for event_type in wanted):
+        rows.once_written(partial(_registered, booking, participants))
+
+
+def _registered(booking, participants) -> None:
     emit(EventType.REGISTRATION_CREATED, partial(payloads.booking_data, booking, participants))
     for participant in participants:
         emit(BY_STATUS[participant.status], partial(payloads.participant_data, participant))
