@@ -10,7 +10,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from tilmeld.api.problems import Problem, response
-from tilmeld.api.routers import events
+from tilmeld.api.routers import events, webhooks
 
 api = NinjaAPI(
     title="Tilmeld API",
@@ -25,6 +25,7 @@ api = NinjaAPI(
     openapi_url="/openapi.json",
 )
 api.add_router("/events", events.router)
+api.add_router("/webhooks", webhooks.router)
 
 
 @api.exception_handler(Problem)
