@@ -12,6 +12,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tests.factories import EventFactory, register_people
 from tests.webhooks.conftest import verified
+from tests.webhooks.receiver import Receiver
 from tilmeld.registrations.models import Booking
 from tilmeld.webhooks import delivering, sending, services
 from tilmeld.webhooks.enums import EventType
@@ -315,3 +316,16 @@ def test_replay_sends_the_same_message_again(subscribe, receiver, run_worker):
     assert len(verified(receiver, subscription)) == 2
     delivery.refresh_from_db()
     assert (delivery.status, delivery.attempts) == ("delivered", 1)
+
+
+def test_a_receiver_that_is_not_there_is_a_failure(subscribe, run_worker):
+    with Receiver() as gone:
+        url = gone.url  # a port nobody listens on once the receiver stopped
+    subscribe(EventType.REGISTRATION_CREATED, url=url)
+    register_people(EventFactory(), "Anne")
+
+    run_worker()
+
+    delivery = Delivery.objects.get()
+    assert (delivery.status, delivery.attempts) == ("failed", 1)
+    assert delivery.last_error == "ConnectionRefusedError: [Errno 111] Connection refused"

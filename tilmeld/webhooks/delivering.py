@@ -20,7 +20,7 @@ import logging
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
-from django.utils import timezone
+from django.utils import timezone, translation
 from django_tasks_db.backend import DatabaseBackend
 from django_tasks_db.compat import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -115,7 +115,8 @@ def send(message_id: str) -> str:
     subscription = delivery.subscription
     status, error = None, ""
     try:
-        target = urls_guard.check_url(subscription.url)  # again: DNS may have changed
+        with translation.override("en"):  # the log's errors are in English, as the others
+            target = urls_guard.check_url(subscription.url)  # again: DNS may have changed
         data = body(delivery)
         answer = sending.post(target, data, signed_headers(delivery, subscription.secret, data))
         status = answer.status

@@ -55,10 +55,14 @@ def _connect(target: Target, deadline: float) -> _Pinned:
         try:
             connection.connect()
             return connection
+        except TimeoutError as slow:
+            connection.close()
+            error = TimeoutError(f"no connection within {CONNECT_TIMEOUT:g} s")
+            error.__cause__ = slow
         except OSError as refused:
             connection.close()
             error = refused
-    raise error or TimeoutError("timed out connecting")
+    raise error or TimeoutError(f"no connection within {TOTAL_TIMEOUT:g} s")
 
 
 def post(target: Target, body: bytes, headers: dict[str, str]) -> Answer:
@@ -97,7 +101,8 @@ def post(target: Target, body: bytes, headers: dict[str, str]) -> Answer:
             text = ""
         return Answer(response.status, text)
     except (OSError, http.client.HTTPException) as error:
-        if expired.is_set():
+        # The socket's own timeout (set to what is left) may strike just before the watchdog.
+        if expired.is_set() or isinstance(error, TimeoutError):
             raise TimeoutError(f"no complete answer within {TOTAL_TIMEOUT:g} s") from error
         raise
     finally:

@@ -101,7 +101,8 @@ def emit(event_type: str, data) -> list[Delivery]:
     """Writes a delivery of the event for each active subscription listening to it, with its
     send task, in the current transaction. `data` is the object (a dict), or a function
     returning it, called only when someone listens. Reads nothing when nobody does (the
-    listeners cache); on the registration's hot path its writes join the rows.batch block."""
+    listeners cache); on the registration's hot path its writes join the rows.batch block.
+    Returns the deliveries written, without their primary keys (they are not read back)."""
     subscription_ids = listeners.subscription_ids(event_type)
     if not subscription_ids:
         return []
