@@ -74,15 +74,15 @@ def test_subscribe_stores_the_subscription_and_shows_its_secret_once(client, tok
     [
         (
             "http://127.0.0.1:8000/admin/",
-            "127.0.0.1 is a local or private address (127.0.0.1); webhooks are sent only to"
-            " public addresses.",
+            "127.0.0.1 er en lokal eller privat adresse (127.0.0.1); webhooks sendes kun til"
+            " offentlige adresser.",
         ),
         (
             "http://169.254.169.254/latest/meta-data/",
-            "169.254.169.254 is a local or private address (169.254.169.254); webhooks are sent"
-            " only to public addresses.",
+            "169.254.169.254 er en lokal eller privat adresse (169.254.169.254); webhooks sendes"
+            " kun til offentlige adresser.",
         ),
-        ("file:///etc/passwd", "A webhook URL must begin with https:// or http://."),
+        ("file:///etc/passwd", "En webhook-URL skal begynde med https:// eller http://."),
     ],
 )
 def test_a_url_into_the_network_is_refused_and_nothing_stored(client, token, url, detail):
@@ -93,7 +93,7 @@ def test_a_url_into_the_network_is_refused_and_nothing_stored(client, token, url
         "application/problem+json",
         {
             "type": "urn:tilmeld:problem:url",
-            "title": "Invalid input",
+            "title": "Ugyldige data",
             "status": 422,
             "detail": detail,
             "code": "url",
@@ -108,7 +108,7 @@ def test_an_unknown_event_is_refused(client, token):
     status, _type, body = problem(response)
     assert (status, body["code"]) == (422, "events")
     assert body["detail"] == (
-        "Unknown event: invoice.lost. Known: " + ", ".join(EventType.values) + "."
+        "Ukendt hændelse: invoice.lost. Kendte: " + ", ".join(EventType.values) + "."
     )
     assert Subscription.objects.count() == 0
 

@@ -6,7 +6,8 @@ from tilmeld.webhooks.exceptions import WebhookError
 from tilmeld.webhooks.urls_guard import Target, check_url
 
 PRIVATE = (
-    "{host} is a local or private address ({address}); webhooks are sent only to public addresses."
+    "{host} er en lokal eller privat adresse ({address}); webhooks sendes kun til offentlige"
+    " adresser."
 )
 
 
@@ -55,14 +56,20 @@ def test_local_and_private_addresses_are_refused(url, host, address, settings):
 @pytest.mark.parametrize(
     ("url", "message"),
     [
-        ("ftp://example.org/hook", "A webhook URL must begin with https:// or http://."),
-        ("file:///etc/passwd", "A webhook URL must begin with https:// or http://."),
-        ("gopher://127.0.0.1:6379/_FLUSHALL", "A webhook URL must begin with https:// or http://."),
-        ("javascript:alert(1)", "A webhook URL must begin with https:// or http://."),
-        ("https:///hook", "The URL has no host name."),
-        ("https://user:pw@93.184.215.14/", "A webhook URL may not hold a user name or password."),
-        ("https://93.184.215.14:99999/", "The URL is not valid."),
-        ("https://no-such-host.invalid/", "The host no-such-host.invalid could not be found."),
+        ("ftp://example.org/hook", "En webhook-URL skal begynde med https:// eller http://."),
+        ("file:///etc/passwd", "En webhook-URL skal begynde med https:// eller http://."),
+        (
+            "gopher://127.0.0.1:6379/_FLUSHALL",
+            "En webhook-URL skal begynde med https:// eller http://.",
+        ),
+        ("javascript:alert(1)", "En webhook-URL skal begynde med https:// eller http://."),
+        ("https:///hook", "URL'en har intet værtsnavn."),
+        (
+            "https://user:pw@93.184.215.14/",
+            "En webhook-URL må ikke indeholde brugernavn eller adgangskode.",
+        ),
+        ("https://93.184.215.14:99999/", "URL'en er ikke gyldig."),
+        ("https://no-such-host.invalid/", "Værten no-such-host.invalid kunne ikke findes."),
     ],
 )
 def test_other_schemes_and_broken_urls_are_refused(url, message):
@@ -83,5 +90,5 @@ def test_the_setting_lets_private_addresses_through(settings):
     assert check_url("http://127.0.0.1:8080").addresses == ("127.0.0.1",)
     assert refusal("ftp://127.0.0.1/") == (
         "url",
-        "A webhook URL must begin with https:// or http://.",
+        "En webhook-URL skal begynde med https:// eller http://.",
     )

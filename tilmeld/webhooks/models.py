@@ -5,6 +5,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tilmeld.webhooks.enums import DeliveryStatus, DisabledReason
 
@@ -27,7 +28,7 @@ class Subscription(models.Model):
     the worker after a 410 or repeated failure (services.record_outcome); staff re-enable it."""
 
     url = models.URLField(_("URL"), max_length=2000)
-    events = models.JSONField(_("events"), default=list)
+    events = models.JSONField(pgettext_lazy("webhook", "events"), default=list)
     secret = models.CharField(_("secret"), max_length=100, default=new_secret, editable=False)
     description = models.CharField(_("description"), max_length=200, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -72,7 +73,7 @@ class Delivery(models.Model):
         related_name="deliveries",
         db_constraint=False,
     )
-    event_type = models.CharField(_("event"), max_length=40)
+    event_type = models.CharField(pgettext_lazy("webhook", "event"), max_length=40)
     message_id = models.CharField(_("message id"), max_length=40, unique=True)
     payload = models.JSONField(_("body"))
     status = models.CharField(
