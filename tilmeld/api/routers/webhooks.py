@@ -4,13 +4,14 @@ Deliveries are signed as Standard Webhooks says, with the secret shown once, whe
 import datetime as dt
 
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from tilmeld.api.auth import needs, token_auth
 from tilmeld.api.enums import Scope
 from tilmeld.api.problems import Problem
 from tilmeld.api.schemas import ProblemOut
 from tilmeld.webhooks import services
+from tilmeld.webhooks.enums import EventType
 from tilmeld.webhooks.exceptions import WebhookError
 from tilmeld.webhooks.models import Subscription
 
@@ -22,8 +23,8 @@ def problems(*statuses: int) -> dict:
 
 
 class SubscriptionIn(Schema):
-    url: str
-    events: list[str]  # registration.created, registration.confirmed … (see the enum below)
+    url: str = Field(description="https:// (or http://) on a public address")
+    events: list[str] = Field(description="One or more of: " + ", ".join(EventType.values))
     description: str = ""
 
 
