@@ -7,6 +7,7 @@ from django.utils import translation
 
 from tests.factories import SiteSettingsFactory
 from tilmeld.registrations import event_cache
+from tilmeld.webhooks import listeners
 
 
 @pytest.fixture(autouse=True)
@@ -18,12 +19,15 @@ def _danish_by_default():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Site settings and the registration form's event are cached; every test starts without."""
+    """Site settings, the registration form's event and the webhook subscriptions are cached;
+    every test starts without."""
     cache.clear()
     event_cache.clear()
+    listeners.clear()
     yield
     cache.clear()
     event_cache.clear()
+    listeners.clear()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "tilmeld.invoicing",
     "tilmeld.staff",
     "tilmeld.api",
+    "tilmeld.webhooks",
     "ninja",  # its Swagger UI files, served from our own static files (no CDN)
     "tilmeld.demo",
 ]
@@ -229,6 +230,7 @@ WORKER_SWEEPS = [
     "tilmeld.invoicing.delivery.sweep",
     "tilmeld.invoicing.billing.sweep",
     "tilmeld.api.idempotency.sweep",
+    "tilmeld.webhooks.delivering.recover_deliveries",
 ]
 # E-invoices to public bodies: handed to this backend as OIOUBL 2.1 ("oioubl") or Peppol BIS
 # Billing 3.0 ("peppol"). The folder backend writes them to <dir>/outbox for an access point.
@@ -244,3 +246,12 @@ INVOICE_XML_FORMAT = env.str("TILMELD_INVOICE_XML_FORMAT", default="oioubl")
 # one process, or each counts alone. 0 turns a limit off.
 TILMELD_API_RATE_TOKEN = env.int("TILMELD_API_RATE_TOKEN", default=600)
 TILMELD_API_RATE_PUBLIC = env.int("TILMELD_API_RATE_PUBLIC", default=300)
+# Webhooks (tilmeld.webhooks), sent by the worker. Only to public addresses unless this allows
+# private and loopback ones too (a receiver inside the network; tests): a webhook must not be a
+# way into the network. A send begun longer ago than the lease (seconds; above the 10 s request
+# timeout) counts as interrupted and is sent again, with the same webhook-id. Each process keeps
+# the list of subscriptions for TILMELD_WEBHOOKS_CACHE_SECONDS: a subscription made or changed in
+# another process takes effect within that time.
+WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("TILMELD_WEBHOOKS_ALLOW_PRIVATE_URLS", default=False)
+WEBHOOKS_SEND_LEASE = env.float("TILMELD_WEBHOOKS_SEND_LEASE", default=60)
+WEBHOOKS_CACHE_SECONDS = env.float("TILMELD_WEBHOOKS_CACHE_SECONDS", default=5)

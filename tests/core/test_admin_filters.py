@@ -31,6 +31,7 @@ def test_the_admins_with_a_date_drill_down_are_all_checked():
         "mail.OutboxMessage",
         "news.Article",
         "registrations.Participant",
+        "webhooks.Delivery",
     ]
 
 

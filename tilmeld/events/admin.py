@@ -8,6 +8,7 @@ from tilmeld.core.admin_mixins import (
     PublishableAdminMixin,
     SafeChangeListMixin,
 )
+from tilmeld.events import signals
 from tilmeld.events.admin_programme import SessionInline
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 
@@ -65,6 +66,10 @@ class EventAdmin(InlineLabelsMixin, SafeChangeListMixin, PublishableAdminMixin, 
     @admin.display(description=_("registration"))
     def registration(self, obj):
         return obj.registration_state().label
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        signals.saved.send(sender=Event, event=form.instance, created=not change)
 
 
 @admin.register(Organisation)

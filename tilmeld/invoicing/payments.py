@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from tilmeld.core.money import money_text
+from tilmeld.invoicing import signals
 from tilmeld.invoicing.bankcsv import BankLine, clean_text, read_bank_csv
 from tilmeld.invoicing.enums import InvoiceKind, PaymentSource
 from tilmeld.invoicing.exceptions import InvoicingError
@@ -44,7 +45,8 @@ def _valid_amount(amount) -> Decimal:
 
 
 def _add(invoice: Invoice, amount: Decimal, *, paid_on, by, reference: str, source) -> Payment:
-    """Stores the payment if the (locked) invoice has that much outstanding."""
+    """Stores the payment if the (locked) invoice has that much outstanding; announces the
+    invoice paid (signals.paid) when nothing is left."""
     if invoice.kind != InvoiceKind.INVOICE:
         raise InvoicingError(
             _("%(number)s is a credit note; a payment is recorded on an invoice.")
@@ -67,7 +69,7 @@ def _add(invoice: Invoice, amount: Decimal, *, paid_on, by, reference: str, sour
             },
             code="too_much",
         )
-    return Payment.objects.create(
+    payment = Payment.objects.create(
         invoice=invoice,
         amount=amount,
         paid_on=paid_on,
@@ -75,6 +77,9 @@ def _add(invoice: Invoice, amount: Decimal, *, paid_on, by, reference: str, sour
         source=source,
         recorded_by=by.get_username() if by is not None else "",
     )
+    if amount == outstanding:
+        signals.paid.send(sender=Invoice, invoice=invoice, payment=payment)
+    return payment
 
 
 def _locked(invoice: Invoice) -> Invoice:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from tilmeld.invoicing import delivery, mails
+from tilmeld.invoicing import delivery, mails, signals
 from tilmeld.invoicing.documents import snapshot
 from tilmeld.invoicing.documents.data import Document, Kind, VatCategory
 from tilmeld.invoicing.documents.oioubl import oioubl_xml
@@ -142,4 +142,5 @@ def _store(document: Document, *, series, booking, credits, by) -> Invoice:
         # In this transaction: public bodies get the XML, everyone else the PDF by mail.
         if delivery.queue(invoice) is None:
             mails.queue(invoice)
+        signals.issued.send(sender=Invoice, invoice=invoice)
         return invoice

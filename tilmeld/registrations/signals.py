@@ -13,3 +13,24 @@ booking_changed = Signal()
 
 def changed(booking_id: int, event, *, priced: bool | None = None) -> None:
     booking_changed.send(sender=None, booking_id=booking_id, event=event, priced=priced)
+
+
+# What happened to registrations, for followers outside the app (the webhooks), each sent inside
+# the transaction of the change, so a rolled-back change announces nothing. On the registration's
+# hot path the rows are not written yet when it is sent (core.rows.batch): a receiver may write
+# rows of its own there, but must not read these back. Arguments:
+# - `registered`: `booking` and its new `participants` (each confirmed or on the waiting list);
+# - `status_changed`: `participant` with its new status (confirmed, offered, cancelled or
+#   substituted), and for a substitution the `substitute` who took over;
+# - `checked_in`: `participant` and its `check_in`.
+registered = Signal()
+status_changed = Signal()
+checked_in = Signal()
+
+
+def announce_registered(booking, participants) -> None:
+    registered.send(sender=None, booking=booking, participants=participants)
+
+
+def announce_status(participant, *, substitute=None) -> None:
+    status_changed.send(sender=None, participant=participant, substitute=substitute)

@@ -260,6 +260,7 @@ def register(
             )
             sessions.take(participants, [p.sessions for p in people])
             _mail(participants, keys[OutboxMessage])
+            signals.announce_registered(booking, participants)
             if summary:
                 mails.to_booker(booking, "booking_summary", pk=keys[OutboxMessage][-1])
     except RegistrationError:
@@ -332,6 +333,7 @@ def add_participants(booking: Booking, people: list[Person], *, by=None) -> list
             )
             sessions.take(participants, [p.sessions for p in people])
             _mail(participants, keys[OutboxMessage])
+            signals.announce_registered(booking, participants)
     except IntegrityError as error:  # a concurrent registration took the address first
         raise AlreadyRegistered(people[0].email, field=None) from error
     return participants

@@ -58,6 +58,7 @@ def cancel_registration(participant: Participant, *, by=None, reason: str = "") 
         )
         mails.to_participant(participant, "cancelled")
         signals.changed(participant.booking_id, event)
+        signals.announce_status(participant)
         seats.promote(event, counts, by=by)
         seats.save(counts)
     return participant
@@ -105,6 +106,7 @@ def substitute_participant(
         history.record(new, ChangeAction.SUBSTITUTE, by=by, changes={"from": [old.name, new.name]})
         mails.to_participant(old, "substituted")
         mails.to_participant(new, "registered")
+        signals.announce_status(old, substitute=new)
         seats.save(counts)
     return new
 

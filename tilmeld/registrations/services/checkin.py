@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from tilmeld.core.collation import surname_key
 from tilmeld.core.text import single_line
 from tilmeld.events.models import Event
+from tilmeld.registrations import signals
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
 from tilmeld.registrations.models import CheckIn, Participant
@@ -97,6 +98,7 @@ def check_in(participant: Participant, *, by) -> tuple[CheckIn, bool]:
             # Reached only without row locks: the other door's row is committed by now.
             return CheckIn.objects.get(participant=participant), False
         history.record(participant, ChangeAction.CHECKED_IN, by=by)
+        signals.checked_in.send(sender=None, participant=participant, check_in=arrival)
     return arrival, True
 
 

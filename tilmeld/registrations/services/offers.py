@@ -38,6 +38,7 @@ def accept_offer(participant: Participant, *, session_ids=(), by=None) -> Partic
         history.record(participant, ChangeAction.OFFER_ACCEPTED, by=by)
         mails.to_participant(participant, "promoted", accepted=True)
         signals.changed(participant.booking_id, participant.event)
+        signals.announce_status(participant)
     return participant
 
 
@@ -113,3 +114,4 @@ def _withdraw(counts, participant: Participant, action, *, by=None, by_system=Fa
     participant.cancelled_at = timezone.now()
     participant.save(update_fields=["status", "cancelled_at", "updated_at"])
     history.record(participant, action, by=by, by_system=by_system)
+    signals.announce_status(participant)

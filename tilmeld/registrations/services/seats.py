@@ -165,6 +165,7 @@ def offer(event: Event, seats: Seats, chosen: list[Participant], *, by=None) -> 
             participant, ChangeAction.OFFERED, by=by, by_system=by is None, changes=answer_by
         )
         mails.to_participant(participant, "offer", deadline=deadline.isoformat())
+        signals.announce_status(participant)
     if chosen:
         schedule_offer_expiry(event, deadline)
 
@@ -175,6 +176,7 @@ def welcome(participant: Participant, *, by=None) -> None:
     history.record(participant, ChangeAction.PROMOTED, by=by)
     mails.to_participant(participant, "promoted", dropped=[s.pk for s in dropped])
     signals.changed(participant.booking_id, participant.event)
+    signals.announce_status(participant)
 
 
 def release(seats: Seats, participant: Participant) -> None:

@@ -1,0 +1,195 @@
+"""Each change writes its webhook deliveries in its own transaction, carrying the object as the
+API shows it; only subscriptions listening to the type get one."""
+
+import datetime as dt
+
+import pytest
+import time_machine
+from django.utils import timezone
+
+from tests.events.test_admin import post_add_form
+from tests.factories import EventFactory, StaffFactory, register_people
+from tests.invoicing.test_documents import invoice, seat
+from tilmeld.invoicing.payments import record_payment
+from tilmeld.invoicing.services import issue
+from tilmeld.registrations.exceptions import AlreadyRegistered
+from tilmeld.registrations.services.booking import Person, add_participants
+from tilmeld.registrations.services.changes import cancel_registration, substitute_participant
+from tilmeld.registrations.services.checkin import check_in
+from tilmeld.registrations.services.offers import accept_offer
+from tilmeld.webhooks import services
+from tilmeld.webhooks.enums import EventType
+from tilmeld.webhooks.models import Delivery
+from tilmeld.webhooks.payloads import participant_data, when
+
+pytestmark = pytest.mark.django_db
+
+
+def sent() -> list[tuple[str, dict]]:
+    """(type, data) of every delivery, oldest first; each body's type matches its delivery's."""
+    deliveries = Delivery.objects.order_by("id")
+    assert all(d.payload["type"] == d.event_type for d in deliveries)
+    return [(d.event_type, d.payload["data"]) for d in deliveries]
+
+
+def types() -> list[str]:
+    return [event_type for event_type, _data in sent()]
+
+
+def test_only_the_types_a_subscription_listens_to_are_written(subscribe):
+    first = subscribe(EventType.REGISTRATION_CREATED)
+    second = subscribe(EventType.REGISTRATION_CREATED, EventType.REGISTRATION_CONFIRMED)
+    disabled = subscribe(EventType.REGISTRATION_CREATED)
+    disabled.is_active = False
+    disabled.save()
+
+    register_people(EventFactory(), "Anne")
+
+    assert sorted(Delivery.objects.values_list("subscription", "event_type")) == [
+        (first.pk, "registration.created"),
+        (second.pk, "registration.confirmed"),
+        (second.pk, "registration.created"),
+    ]
+    assert len(set(Delivery.objects.values_list("message_id", flat=True))) == 3
+    assert all(d.message_id.startswith("msg_") for d in Delivery.objects.all())
+
+
+def test_colleagues_added_to_a_booking_are_a_new_registration(subscribe):
+    subscribe(EventType.REGISTRATION_CREATED, EventType.REGISTRATION_CONFIRMED)
+    [anne] = register_people(EventFactory(), "Anne")
+    Delivery.objects.all().delete()
+
+    [bo] = add_participants(anne.booking, [Person("Bo", "bo@example.org")])
+
+    [confirmed], [created] = (
+        [d for t, d in sent() if t == name]
+        for name in ("registration.confirmed", "registration.created")
+    )
+    assert (created["id"], created["participants"]) == (anne.booking_id, [bo.pk])  # the new
+    assert confirmed == participant_data(bo)
+
+
+def test_a_cancelled_seat_is_sent_and_so_is_the_offer_it_frees(subscribe):
+    subscribe(EventType.REGISTRATION_CANCELLED, EventType.REGISTRATION_OFFERED)
+    event = EventFactory(capacity=1, slug="fuld")
+    anne, bo = register_people(event, "Anne", "Bo")
+
+    cancel_registration(anne)
+
+    anne.refresh_from_db()
+    bo.refresh_from_db()
+    assert types() == ["registration.cancelled", "registration.offered"]
+    cancelled, offered = (data for _type, data in sent())
+    assert (cancelled["id"], cancelled["status"]) == (anne.pk, "cancelled")
+    assert cancelled["cancelled_at"] == when(anne.cancelled_at)
+    assert (offered["id"], offered["status"]) == (bo.pk, "offered")
+    assert offered["offer_expires_at"] == when(bo.offer_expires_at)
+    assert offered["event"] == "fuld"
+
+
+def test_an_accepted_offer_is_sent_as_confirmed(subscribe):
+    event = EventFactory(capacity=1)
+    anne, bo = register_people(event, "Anne", "Bo")
+    cancel_registration(anne)
+    subscribe(EventType.REGISTRATION_CONFIRMED)
+
+    accept_offer(bo)
+
+    bo.refresh_from_db()
+    assert sent() == [("registration.confirmed", participant_data(bo))]
+
+
+def test_a_handed_over_seat_carries_who_took_it(subscribe):
+    subscribe(EventType.REGISTRATION_SUBSTITUTED)
+    event = EventFactory(binding_at=timezone.now() - dt.timedelta(days=1))
+    [anne] = register_people(event, "Anne")
+
+    bo = substitute_participant(anne, Person("Bo", "bo@example.org", "Vejle"))
+
+    anne.refresh_from_db()
+    assert sent() == [
+        ("registration.substituted", participant_data(anne) | {"substitute": participant_data(bo)})
+    ]
+    assert sent()[0][1]["status"] == "substituted"
+
+
+def test_a_check_in_is_sent_once(subscribe):
+    subscribe(EventType.CHECKIN_CREATED)
+    [anne] = register_people(EventFactory(), "Anne")
+    staff = StaffFactory()
+
+    arrival, _created = check_in(anne, by=staff)
+    check_in(anne, by=staff)  # the second scan changes nothing
+
+    anne.refresh_from_db()
+    assert sent() == [
+        ("checkin.created", participant_data(anne) | {"checked_in_at": when(arrival.checked_in_at)})
+    ]
+
+
+def test_an_issued_and_paid_invoice_is_sent(subscribe):
+    subscribe(EventType.INVOICE_ISSUED, EventType.INVOICE_PAID)
+
+    issued = issue(invoice(seat("1", "1995.00")))
+    record_payment(issued, "1000.00", paid_on=dt.date(2026, 5, 20), by=None)  # a part
+    record_payment(issued, "1493.75", paid_on=dt.date(2026, 5, 28), by=None)
+
+    data = {
+        "id": issued.pk,
+        "number": issued.number,
+        "kind": "invoice",
+        "issue_date": issued.issue_date.isoformat(),
+        "due_date": "2026-05-31",
+        "booking_id": None,
+        "buyer_name": issued.buyer_name,
+        "net": "1995.00",
+        "vat": "498.75",
+        "gross": "2493.75",
+    }
+    assert sent() == [
+        ("invoice.issued", data),
+        ("invoice.paid", data | {"paid_on": "2026-05-28"}),
+    ]
+
+
+def test_an_event_saved_in_the_admin_is_sent(subscribe, client, site):
+    subscribe(EventType.EVENT_CHANGED)
+    client.force_login(StaffFactory())
+
+    with time_machine.travel(dt.datetime(2016, 4, 1, 12, tzinfo=dt.UTC), tick=False):
+        post_add_form(client)
+
+    assert sent() == [
+        (
+            "event.changed",
+            {
+                "slug": "konference",
+                "title": "Konference",
+                "starts_at": "2016-05-23T07:30:00Z",
+                "ends_at": "2016-05-23T14:00:00Z",
+            },
+        )
+    ]
+    assert Delivery.objects.get().payload["timestamp"] == "2016-04-01T12:00:00Z"
+
+
+def test_a_refused_change_writes_nothing(subscribe):
+    subscribe(EventType.REGISTRATION_CREATED)
+    event = EventFactory()
+    register_people(event, "Anne")
+    Delivery.objects.all().delete()
+
+    with pytest.raises(AlreadyRegistered):  # refused at the unique index, after the emit
+        register_people(event, "Anne")
+
+    assert sent() == []
+
+
+def test_emit_without_listeners_writes_nothing_and_builds_no_payload(subscribe):
+    subscribe(EventType.INVOICE_PAID)
+
+    def build():
+        raise AssertionError("built without a listener")
+
+    assert services.emit(EventType.INVOICE_ISSUED, build) == []
+    assert Delivery.objects.count() == 0
