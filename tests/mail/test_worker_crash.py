@@ -25,7 +25,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -34,7 +33,9 @@ from django.conf import settings
 from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 
+from tests import worker_process
 from tests.mail.smtp_sink import SmtpSink
+from tests.worker_process import wait_for
 from tilmeld.mail.models import MessageStatus, OutboxMessage
 from tilmeld.mail.services import queue_mail
 from tilmeld.mail.tasks import send_message
@@ -47,45 +48,15 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 MAILS = 400
 KILLS = 5
 SPACING = 50  # new Message-IDs at the sink between two kills
 
 
-def database_url() -> str:
-    db = connection.settings_dict
-    password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def start_worker(sink: SmtpSink, log) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TILMELD_"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "tilmeld.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "crash-test-secret-key-0123456789-0123456789-0123456789",
-        "DATABASE_URL": database_url(),
-        "EMAIL_URL": f"smtp://127.0.0.1:{sink.port}",
-        "EMAIL_TIMEOUT": "10",
-        "TILMELD_MAIL_SEND_LEASE": "2",
-        "TILMELD_MAIL_SWEEP_INTERVAL": "0.5",
-        "LOG_LEVEL": "WARNING",
-    }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", "0.05", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+def start_worker(sink: SmtpSink, log):
+    return worker_process.start_worker(
+        log, EMAIL_URL=f"smtp://127.0.0.1:{sink.port}", EMAIL_TIMEOUT="10"
     )
-
-
-def wait_for(condition, *, timeout: float, what: str) -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        time.sleep(0.05)
 
 
 def queue_mails() -> set[str]:

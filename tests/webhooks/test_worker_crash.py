@@ -22,7 +22,6 @@ import os
 import random
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -31,8 +30,9 @@ from django.db import connection, transaction
 from django_tasks_db.models import DBTaskResult
 from standardwebhooks.webhooks import Webhook
 
-from tests.mail.test_worker_crash import database_url, wait_for
+from tests import worker_process
 from tests.webhooks.receiver import Receiver
+from tests.worker_process import wait_for
 from tilmeld.webhooks import services
 from tilmeld.webhooks.enums import EventType
 from tilmeld.webhooks.models import Delivery
@@ -46,31 +46,17 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
 DELIVERIES = 120
 KILLS = 3
 SPACING = 25  # new webhook-ids at the receiver between two kills
 
 
-def start_worker(log) -> subprocess.Popen:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "TILMELD_"))}
-    env |= {
-        "DJANGO_SETTINGS_MODULE": "tilmeld.settings",
-        "DJANGO_DEBUG": "0",
-        "DJANGO_SECRET_KEY": "crash-test-secret-key-0123456789-0123456789-0123456789",
-        "DATABASE_URL": database_url(),
-        "TILMELD_WEBHOOKS_ALLOW_PRIVATE_URLS": "1",
-        "TILMELD_WEBHOOKS_SEND_LEASE": "2",
-        "TILMELD_MAIL_SEND_LEASE": "2",  # after which a killed worker's task counts as lost
-        "TILMELD_MAIL_SWEEP_INTERVAL": "0.5",
-        "LOG_LEVEL": "ERROR",
-    }
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--interval", "0.05", "--no-startup-delay"],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
+def start_worker(log):
+    return worker_process.start_worker(
+        log,
+        TILMELD_WEBHOOKS_ALLOW_PRIVATE_URLS="1",
+        TILMELD_WEBHOOKS_SEND_LEASE="2",
+        LOG_LEVEL="ERROR",
     )
 
 
