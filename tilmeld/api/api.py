@@ -11,7 +11,14 @@ from ninja.errors import ValidationError as NinjaValidationError
 
 from tilmeld.api.parser import StrictJSON
 from tilmeld.api.problems import CONTENT_TYPE, Problem, response
-from tilmeld.api.routers import events, invoices, participants, registrations, webhooks
+from tilmeld.api.routers import (
+    events,
+    invoices,
+    news,
+    participants,
+    registrations,
+    webhooks,
+)
 from tilmeld.api.throttles import RateLimit
 
 
@@ -47,6 +54,7 @@ api.add_router("/events", registrations.router)
 api.add_router("/participants", participants.router)
 api.add_router("/invoices", invoices.router)
 api.add_router("/webhooks", webhooks.router)
+api.add_router("/news", news.router)
 
 
 @api.exception_handler(Problem)

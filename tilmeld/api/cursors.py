@@ -78,12 +78,19 @@ def decode(kind: str, filters: dict, cursor: str, types: tuple[type, ...]) -> tu
     return tuple(key)
 
 
+def _name(field: str) -> str:
+    return field.removeprefix("-")
+
+
 def after(fields: tuple[str, ...], key: tuple) -> Q:
-    """Rows ordered after `key` by `fields`, e.g. (updated_at, id) > (u, i)."""
+    """Rows ordered after `key` by `fields`, e.g. (updated_at, id) > (u, i); a field named
+    with a minus sorts descending, as in order_by()."""
     condition = Q()
     for index in reversed(range(len(fields))):
-        equal = {f: v for f, v in zip(fields[:index], key[:index], strict=True)}
-        step = Q(**equal, **{f"{fields[index]}__gt": key[index]})
+        equal = {_name(f): v for f, v in zip(fields[:index], key[:index], strict=True)}
+        field = fields[index]
+        beyond = "lt" if field.startswith("-") else "gt"
+        step = Q(**equal, **{f"{_name(field)}__{beyond}": key[index]})
         condition = step if index == len(fields) - 1 else step | (Q(**equal) & condition)
     return condition
 
@@ -107,4 +114,4 @@ def page(
         return rows, None
     rows = rows[:limit]
     last = rows[-1]
-    return rows, encode(kind, filters, tuple(getattr(last, f) for f in fields))
+    return rows, encode(kind, filters, tuple(getattr(last, _name(f)) for f in fields))

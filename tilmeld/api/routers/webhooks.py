@@ -9,17 +9,13 @@ from ninja import Field, Router, Schema, Status
 from tilmeld.api.auth import needs, token_auth
 from tilmeld.api.enums import Scope
 from tilmeld.api.problems import Problem
-from tilmeld.api.schemas import ProblemOut
+from tilmeld.api.responses import problems
 from tilmeld.webhooks import services
 from tilmeld.webhooks.enums import EventType
 from tilmeld.webhooks.exceptions import WebhookError
 from tilmeld.webhooks.models import Subscription
 
 router = Router(tags=["webhooks"])
-
-
-def problems(*statuses: int) -> dict:
-    return dict.fromkeys(statuses, ProblemOut)
 
 
 class SubscriptionIn(Schema):
