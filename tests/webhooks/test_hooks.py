@@ -10,6 +10,8 @@ from django.utils import timezone
 from tests.events.test_admin import post_add_form
 from tests.factories import EventFactory, StaffFactory, register_people
 from tests.invoicing.test_documents import invoice, seat
+from tilmeld.api import schemas
+from tilmeld.api.tokens import create_token
 from tilmeld.invoicing.payments import record_payment
 from tilmeld.invoicing.services import issue
 from tilmeld.registrations.exceptions import AlreadyRegistered
@@ -135,20 +137,34 @@ def test_an_issued_and_paid_invoice_is_sent(subscribe):
     record_payment(issued, "1493.75", paid_on=dt.date(2026, 5, 28), by=None)
 
     data = {
-        "id": issued.pk,
         "number": issued.number,
         "kind": "invoice",
         "issue_date": issued.issue_date.isoformat(),
         "due_date": "2026-05-31",
+        "event": None,
         "booking_id": None,
-        "buyer_name": issued.buyer_name,
+        "credits": None,
+        "buyer": {
+            "name": "Aarhus Kommune, Hovedbiblioteket",
+            "gln": "5798009811578",
+            "cvr": "",
+            "order_reference": "PO-2026-77",
+            "person_reference": "4711",
+        },
+        "currency": "DKK",
         "net": "1995.00",
         "vat": "498.75",
         "gross": "2493.75",
+        "credited": "0.00",
+        "paid": "0.00",
+        "outstanding": "2493.75",
+        "e_invoice": True,
+        "issued_at": when(issued.issued_at),
     }
+    paid = data | {"paid": "2493.75", "outstanding": "0.00", "paid_on": "2026-05-28"}
     assert sent() == [
         ("invoice.issued", data),
-        ("invoice.paid", data | {"paid_on": "2026-05-28"}),
+        ("invoice.paid", paid),
     ]
 
 
@@ -159,18 +175,15 @@ def test_an_event_saved_in_the_admin_is_sent(subscribe, client, site):
     with time_machine.travel(dt.datetime(2016, 4, 1, 12, tzinfo=dt.UTC), tick=False):
         post_add_form(client)
 
-    assert sent() == [
-        (
-            "event.changed",
-            {
-                "slug": "konference",
-                "title": "Konference",
-                "starts_at": "2016-05-23T07:30:00Z",
-                "ends_at": "2016-05-23T14:00:00Z",
-            },
-        )
-    ]
-    assert Delivery.objects.get().payload["timestamp"] == "2016-04-01T12:00:00Z"
+    [(kind, data)] = sent()
+    assert kind == "event.changed"
+    assert set(data) == set(schemas.Event.model_fields)  # as the API writes an event
+    assert {k: data[k] for k in ("slug", "title", "starts_at", "ends_at")} == {
+        "slug": "konference",
+        "title": "Konference",
+        "starts_at": "2016-05-23T07:30:00Z",
+        "ends_at": "2016-05-23T14:00:00Z",
+    }
 
 
 def test_a_refused_change_writes_nothing(subscribe):
@@ -193,3 +206,17 @@ def test_emit_without_listeners_writes_nothing_and_builds_no_payload(subscribe):
 
     assert services.emit(EventType.INVOICE_ISSUED, build) == []
     assert Delivery.objects.count() == 0
+
+
+def test_a_webhook_carries_the_participant_exactly_as_the_api_returns_it(subscribe, client):
+    subscribe(EventType.REGISTRATION_CONFIRMED)
+    [anne] = register_people(EventFactory(), "Anne Hansen")
+    _row, token = create_token(StaffFactory(), name="CRM", scopes=["registrations:read"])
+
+    [(_kind, data)] = sent()
+    answer = client.get(
+        f"/api/v1/participants/{anne.pk}", headers={"Authorization": f"Bearer {token}"}
+    )
+
+    assert answer.status_code == 200
+    assert data == answer.json()
