@@ -8,7 +8,7 @@ every delivery arrives at least once, and a receiver recognises a second copy by
 
 The answer: 2xx delivered; 410 Gone disables the subscription; anything else (another status,
 a refused connection, a timeout, an address the guard refuses now) is tried again after
-RETRY_DELAYS, about two and a half days in all, then given up. A subscription is disabled
+RETRY_DELAYS, about three days in all, then given up. A subscription is disabled
 after DISABLE_AFTER_GIVEN_UP deliveries given up in a row, or after failing for DISABLE_AFTER
 without a delivery in between; staff see why in the admin and re-enable it there."""
 
@@ -42,7 +42,7 @@ RETRY_DELAYS = [
     dt.timedelta(hours=10),
     dt.timedelta(hours=10),
     dt.timedelta(hours=14),
-    dt.timedelta(hours=20),
+    dt.timedelta(hours=30),
 ]
 DISABLE_AFTER_GIVEN_UP = 5
 DISABLE_AFTER = dt.timedelta(days=3)
