@@ -8,10 +8,8 @@ event's participant list (200 a page) from 16 connections for about 10 s each.
     python -m bench.api --requests 2000 --concurrency 64 --capacity 500
 """
 
-import argparse
 import asyncio
 import json
-import os
 import shutil
 import signal
 import sys
@@ -27,25 +25,12 @@ FORM_RATE = 290  # registrations/s of the booking form (make bench-rush) on the 
 
 
 def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("-n", "--requests", type=int, default=2000, help="registrations (N)")
-    parser.add_argument("-c", "--concurrency", type=int, default=64, help="virtual users (C)")
-    parser.add_argument("-k", "--capacity", type=int, default=500, help="seats (K)")
-    parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--worker-class", default="sync", choices=["gthread", "sync"])
-    parser.add_argument("--threads", type=int, default=2, help="per worker, for gthread")
+    parser = rush.rush_arguments(__doc__.split("\n\n")[0])
     parser.add_argument(
         "--no-key", action="store_true", help="POST without Idempotency-Key (what the key costs)"
     )
     parser.add_argument("--read-seconds", type=float, default=10.0)
     parser.add_argument("--read-connections", type=int, default=16)
-    parser.add_argument(
-        "--database-url",
-        default=os.environ.get(
-            "BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/tilmeld_bench"
-        ),
-        help="dropped and created again; the database name must contain 'bench'",
-    )
     return parser.parse_args(argv)
 
 

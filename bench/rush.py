@@ -33,8 +33,9 @@ def run(coroutine):
     return uvloop.run(coroutine)
 
 
-def parse_args(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def rush_arguments(description: str) -> argparse.ArgumentParser:
+    """The rush's load, server and database options, shared with `make bench-api`."""
+    parser = argparse.ArgumentParser(description=description)
     parser.add_argument("-n", "--requests", type=int, default=2000, help="registrations (N)")
     parser.add_argument("-c", "--concurrency", type=int, default=64, help="virtual users (C)")
     parser.add_argument("-k", "--capacity", type=int, default=500, help="seats (K)")
@@ -48,6 +49,11 @@ def parse_args(argv=None):
         ),
         help="dropped and created again; the database name must contain 'bench'",
     )
+    return parser
+
+
+def parse_args(argv=None):
+    parser = rush_arguments(__doc__.split("\n\n")[0])
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     parser.add_argument(
         "--prices",
