@@ -4,9 +4,9 @@ mail's DATA, so that a test can act while a client is in the middle of a send.""
 
 import contextlib
 import socketserver
-import threading
-from collections import Counter
 from email.parser import BytesHeaderParser
+
+from tests.holding_server import HoldingServer
 
 
 class _Session(socketserver.StreamRequestHandler):
@@ -48,59 +48,15 @@ class _Server(socketserver.ThreadingTCPServer):
     allow_reuse_address = True
 
 
-class SmtpSink:
+class SmtpSink(HoldingServer):
     def __init__(self):
-        self._lock = threading.Lock()
-        self.message_ids: list[str] = []  # in the order the mails arrived, repeats included
-        self._hold_from = None
-        self.held = threading.Event()
-        self.held_id = ""
-        self._release = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), _Session)
-        self._server.sink = self
-        self.port = self._server.server_address[1]
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        server = _Server(("127.0.0.1", 0), _Session)
+        server.sink = self
+        super().__init__(server)
 
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def counts(self) -> Counter:
-        with self._lock:
-            return Counter(self.message_ids)
-
-    def distinct(self) -> int:
-        return len(self.counts())
-
-    def hold_first_new_from(self, distinct: int) -> None:
-        """Holds the reply to the first mail with a Message-ID not seen before, once at least
-        `distinct` Message-IDs have been seen; `held` is set while it waits for release()."""
-        with self._lock:
-            self.held.clear()
-            self._release.clear()
-            self._hold_from = distinct
-
-    def release(self) -> None:
-        self._release.set()
+    @property
+    def message_ids(self) -> list[str]:
+        return self.ids
 
     def receive(self, raw: bytes) -> None:
-        message_id = BytesHeaderParser().parsebytes(raw)["Message-ID"] or ""
-        with self._lock:
-            new = message_id not in self.message_ids
-            self.message_ids.append(message_id)
-            hold = (
-                new
-                and self._hold_from is not None
-                and len(set(self.message_ids)) > (self._hold_from)
-            )
-            if hold:
-                self._hold_from = None
-                self.held_id = message_id
-        if hold:
-            self.held.set()
-            self._release.wait(timeout=30)
+        self.arrive(BytesHeaderParser().parsebytes(raw)["Message-ID"] or "")

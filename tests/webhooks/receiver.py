@@ -4,8 +4,9 @@ hold its answer to a new webhook-id, so that a test can act while a sender waits
 
 import http.server
 import threading
-from collections import Counter
 from dataclasses import dataclass
+
+from tests.holding_server import HoldingServer
 
 
 @dataclass(frozen=True)
@@ -43,65 +44,23 @@ class _Server(http.server.ThreadingHTTPServer):
     allow_reuse_address = True
 
 
-class Receiver:
+class Receiver(HoldingServer):
     def __init__(self, *, status: int = 200):
         self.status = status  # what every request is answered; or set `answers`
         self.answers: list[int] = []  # answered in order first, then `status`
         self.delay = 0.0  # seconds before answering
         self.requests: list[Request] = []
-        self._lock = threading.Lock()
-        self._hold_from = None
-        self.held = threading.Event()
-        self.held_id = ""
-        self._release = threading.Event()
-        self._server = _Server(("127.0.0.1", 0), _Handler)
-        self._server.receiver = self
-        self.port = self._server.server_address[1]
+        server = _Server(("127.0.0.1", 0), _Handler)
+        server.receiver = self
+        super().__init__(server)
         self.url = f"http://127.0.0.1:{self.port}/hooks"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self._release.set()
-        self._server.shutdown()
-        self._server.server_close()
-
-    def counts(self) -> Counter:
-        with self._lock:
-            return Counter(r.webhook_id for r in self.requests)
-
-    def distinct(self) -> int:
-        return len(self.counts())
-
-    def hold_first_new_from(self, distinct: int) -> None:
-        """Holds the answer to the first request with a webhook-id not seen before, once at
-        least `distinct` ids have been seen; `held` is set while it waits for release()."""
-        with self._lock:
-            self.held.clear()
-            self._release.clear()
-            self._hold_from = distinct
-
-    def release(self) -> None:
-        self._release.set()
 
     def receive(self, request: Request) -> int:
-        with self._lock:
-            new = request.webhook_id not in {r.webhook_id for r in self.requests}
+        def record():
             self.requests.append(request)
-            hold = new and self._hold_from is not None and self.distinct_locked() > self._hold_from
-            if hold:
-                self._hold_from = None
-                self.held_id = request.webhook_id
-            status = self.answers.pop(0) if self.answers else self.status
-        if hold:
-            self.held.set()
-            self._release.wait(timeout=30)
-        elif self.delay:
+            return self.answers.pop(0) if self.answers else self.status
+
+        status, held = self.arrive(request.webhook_id, record)
+        if self.delay and not held:
             threading.Event().wait(self.delay)
         return status
-
-    def distinct_locked(self) -> int:
-        return len({r.webhook_id for r in self.requests})
