@@ -21,8 +21,6 @@ from pathlib import Path
 from bench import cpu, database, loadgen, rush, waits
 from bench.loadgen import Connection, Results, _timed
 
-FORM_RATE = 290  # registrations/s of the booking form (make bench-rush) on the issue's box
-
 
 def parse_args(argv=None):
     parser = rush.rush_arguments(__doc__.split("\n\n")[0])
@@ -188,7 +186,10 @@ def main(argv=None) -> int:
         if tail := log.read_text().strip():
             print("gunicorn said (last lines):\n" + "\n".join(tail.splitlines()[-15:]))
         outcome = database.verify(results.acknowledged, capacity=args.capacity)
-        return 0 if report(args, results, wall, outcome, used, backends, read_rates) else 1
+        bare = None if args.no_yardstick else rush.yardstick(args, env, workdir)
+        ok = report(args, results, wall, outcome, used, backends, read_rates)
+        print(yardstick_line(len(results.acknowledged) / wall, bare))
+        return 0 if ok else 1
     finally:
         rush.stop(server)
         if created:
@@ -200,6 +201,19 @@ def main(argv=None) -> int:
                 pass
             database.drop(args.database_url)
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def yardstick_line(rate: float, bare) -> str:
+    """The reference measured in the same run: the bare Django view of `make bench-rush`. Its
+    ratio compares with the form's ratio that `make bench-rush` prints."""
+    if bare is None:
+        return "  yardstick         (skipped)"
+    bare_rate, registered, used = bare
+    return (
+        f"  yardstick         a bare Django view with one guarded INSERT: {bare_rate:.0f}/s here;"
+        f" the API rush reached {rate / bare_rate * 100:.0f}% of it\n"
+        + rush.cpu_line(used, registered, label="its CPU/reg.")
+    )
 
 
 def report(args, results, wall, outcome, used, backends, read_rates) -> bool:
@@ -214,8 +228,7 @@ def report(args, results, wall, outcome, used, backends, read_rates) -> bool:
         f"API rush: N={args.requests} C={args.concurrency} K={args.capacity}, "
         f"gunicorn {args.workers} × {args.worker_class}"
         + (", without Idempotency-Key" if args.no_key else ""),
-        f"  registrations/s   {rate:8.1f}   ({acked} × 201 in {wall:.2f} s;"
-        f" the booking form: ~{FORM_RATE}/s)",
+        f"  registrations/s   {rate:8.1f}   ({acked} × 201 in {wall:.2f} s)",
         rush.latency_line("POST", results.post_ms),
         rush.cpu_line(used, acked),
         waits.line(backends),

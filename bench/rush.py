@@ -49,6 +49,9 @@ def rush_arguments(description: str) -> argparse.ArgumentParser:
         ),
         help="dropped and created again; the database name must contain 'bench'",
     )
+    parser.add_argument(
+        "--no-yardstick", action="store_true", help="skip the bare Django view measured after"
+    )
     return parser
 
 
@@ -60,9 +63,6 @@ def parse_args(argv=None):
         action="store_true",
         help="the event has prices and the dinner; everyone books a seat and the dinner for a"
         " public body (EAN): the invoices are queued, issued later by the worker",
-    )
-    parser.add_argument(
-        "--no-yardstick", action="store_true", help="skip the bare Django view measured after"
     )
     return parser.parse_args(argv)
 

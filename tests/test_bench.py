@@ -42,6 +42,21 @@ def test_small_rush_reports_nothing_oversold_or_lost():
     assert any(line.startswith("yardstick a bare Django view") for line in lines)
 
 
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="the rush runs on PostgreSQL")
+def test_small_api_rush_reports_nothing_oversold_or_lost_and_the_yardstick():
+    bench_db = DATABASE_URL.rsplit("/", 1)[0] + f"/tilmeld_bench_smoke_{uuid.uuid4().hex[:8]}"
+
+    lines = bench(
+        "bench.api", "-n", "60", "-c", "6", "-k", "20", "--read-seconds", "0.5",
+        "--database-url", bench_db,
+    )  # fmt: skip
+
+    assert "confirmed 20" in lines
+    assert "oversold 0" in lines
+    assert "lost 0" in lines
+    assert any(line.startswith("yardstick a bare Django view") for line in lines)
+
+
 def test_a_few_invoices_are_issued_rendered_and_validated():
     # A throwaway SQLite file whatever the suite runs on.
     lines = bench(
