@@ -41,7 +41,7 @@ def priced(site, staff):
     carl = waiting.participants.get()
     with time_machine.travel(NOW + dt.timedelta(hours=1), tick=False):
         checkin.check_in(anna, by=staff)
-        changes.change_session(bo, workshops[1].pk, by=staff)  # leaves updated_at
+        changes.change_session(bo, workshops[1].pk, by=staff)
         changes.update_participant(bo, _renamed(bo, "Bo Dahl", "Aarhus Kommune"), by=None)
     return event, price, dinner, workshops, (anna, bo, carl), (first, waiting)
 
@@ -82,10 +82,14 @@ def test_participants_are_listed_as_the_contract_says(api, auth, priced):
     assert answer["Content-Type"] == "application/json; charset=utf-8"
     assert answer.json() == {
         "items": [
-            participant_json(
-                anna, price=price, dinner=dinner, checked_in_at="2027-03-02T10:00:00Z"
-            ),
             participant_json(carl, price=price, status="waiting", waiting_position=1),
+            participant_json(
+                anna,
+                price=price,
+                dinner=dinner,
+                checked_in_at="2027-03-02T10:00:00Z",
+                updated_at="2027-03-02T10:00:00Z",  # an arrival changes the participant
+            ),
             participant_json(
                 bo,
                 price=price,
@@ -118,8 +122,8 @@ def test_participants_are_filtered(api, auth, priced):
     assert ids(session=workshops[1].pk) == [bo.pk]
     assert ids(session=workshops[0].pk) == []
     assert ids(organisation="aarhus kom") == [bo.pk]
-    assert ids(changed_since="2027-03-02T09:30:00Z") == [bo.pk]
-    assert ids(changed_since="2027-03-02T10:30:00+01:00") == [bo.pk]  # 09:30 UTC
+    assert ids(changed_since="2027-03-02T09:30:00Z") == [anna.pk, bo.pk]  # checked in, moved
+    assert ids(changed_since="2027-03-02T10:30:00+01:00") == [anna.pk, bo.pk]  # 09:30 UTC
     assert ids(changed_since="2027-03-02T11:00:01+01:00") == []
 
 

@@ -1,3 +1,5 @@
+from django.utils import timezone
+
 from tilmeld.core import rows
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.models import Participant, ParticipantChange
@@ -12,7 +14,12 @@ def record(
     note: str = "",
     by_system: bool = False,
 ) -> ParticipantChange:
-    """`by` is the staff user; None means the participant, unless `by_system` says neither."""
+    """`by` is the staff user; None means the participant, unless `by_system` says neither.
+    Whatever is worth a line in the history changed the participant: their `updated_at` moves
+    too, also when only a row of their own changed (a check-in, a session), so the readers
+    of what changed since a time (the API's `changed_since`) see it."""
+    participant.updated_at = timezone.now()
+    Participant.objects.filter(pk=participant.pk).update(updated_at=participant.updated_at)
     return ParticipantChange.objects.create(
         participant=participant,
         action=action,
