@@ -8,6 +8,7 @@ from tests.api.conftest import problem
 from tests.factories import EventFactory, UserFactory
 from tilmeld.api import tokens
 from tilmeld.api.models import ApiToken
+from tilmeld.registrations.models import Booking
 
 pytestmark = pytest.mark.django_db
 
@@ -47,6 +48,17 @@ def test_a_token_without_the_scope_is_403(api, auth, event):
     assert answer.json() == problem(
         403, "scope", "This token does not have the scope registrations:read.", "Not allowed"
     )
+
+
+def test_a_token_without_the_scope_is_403_before_its_body_is_read(api, auth, event):
+    body = b'{"booker": 7, "participants": "x"}'
+
+    answer = api.post("/events/moede/bookings", body, auth("events:read"))
+
+    assert answer.json() == problem(
+        403, "scope", "This token does not have the scope registrations:write.", "Not allowed"
+    )
+    assert not Booking.objects.exists()
 
 
 def test_a_token_of_staff_without_the_permission_is_403_even_with_the_scope(api, auth, event):

@@ -1,7 +1,9 @@
 """Who calls: `Authorization: Bearer <token>` (tokens.authenticate), and what they may do: the
-scope an endpoint needs (`needs`), within the token owner's own permissions."""
+scope an endpoint needs (`needs`), within the token owner's own permissions.
 
-from functools import wraps
+The scope is checked with the token, before ninja reads the request's parameters and body: a
+token without the scope gets 403 whatever it sent, never a 422 that tells it how to shape a
+request it may not make."""
 
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
@@ -12,31 +14,30 @@ from tilmeld.api.problems import Problem
 
 
 class TokenAuth(HttpBearer):
+    """A valid token (else 401); with `scope`, one that has it (else 403, code `scope`)."""
+
+    def __init__(self, scope: Scope | None = None):
+        super().__init__()
+        self.scope = scope
+
     def authenticate(self, request, token):
         found = tokens.authenticate(token)
-        if found is not None:
-            request.api_token = found
+        if found is None:
+            return None
+        if self.scope is not None and not tokens.allows(found, self.scope):
+            raise Problem(
+                403,
+                "scope",
+                _("This token does not have the scope %(scope)s.") % {"scope": self.scope},
+            )
+        request.api_token = found
         return found
 
 
-def needs(scope: Scope):
-    """An endpoint's scope: 403 (code `scope`) when the token lacks it, or its owner lacks the
-    Django permissions behind it."""
-
-    def decorate(view):
-        @wraps(view)
-        def checked(request, *args, **kwargs):
-            if not tokens.allows(request.auth, scope):
-                raise Problem(
-                    403,
-                    "scope",
-                    _("This token does not have the scope %(scope)s.") % {"scope": scope},
-                )
-            return view(request, *args, **kwargs)
-
-        return checked
-
-    return decorate
+def needs(scope: Scope) -> TokenAuth:
+    """An endpoint's `auth`: a token with `scope`, whose owner has the Django permissions
+    behind it."""
+    return TokenAuth(scope)
 
 
 token_auth = TokenAuth()

@@ -158,9 +158,9 @@ def replay(row: IdempotentRequest):
 
 
 def idempotent(view):
-    """Makes a POST endpoint honour `Idempotency-Key` (see the module). Goes below @needs: the
-    token and its scope are checked before a key is claimed. The view returns Status(code,
-    JSON-able dict) or raises Problem."""
+    """Makes a POST endpoint honour `Idempotency-Key` (see the module). The endpoint's auth
+    (`needs`) runs first: the token and its scope are checked before a key is claimed. The
+    view returns Status(code, JSON-able dict) or raises Problem."""
 
     @wraps(view)
     def honoured(request, *args, **kwargs):

@@ -39,8 +39,8 @@ class InvoiceFilters(schemas.Schema):
     "",
     response={200: schemas.InvoicePage, **problems(400, 401, 403, 422, 429)},
     summary="Invoices and credit notes",
+    auth=needs(Scope.INVOICES_READ),
 )
-@needs(Scope.INVOICES_READ)
 def list_invoices(request, filters: Query[InvoiceFilters]):
     """Every invoice and credit note in the order they were issued, with what is paid and
     outstanding now. `paid` looks at invoices only (a credit note is owed by nobody)."""
@@ -97,8 +97,8 @@ def _binary(content_type: str) -> dict:
     response=READ_PROBLEMS,
     summary="An invoice's PDF",
     openapi_extra=_binary("application/pdf"),
+    auth=needs(Scope.INVOICES_READ),
 )
-@needs(Scope.INVOICES_READ)
 def invoice_pdf(request, number: Number):
     invoice = _invoice(number)
     return _file(invoice, exports.pdf(invoice.as_document()), ".pdf", "application/pdf")
@@ -121,8 +121,8 @@ def _xml(number: str, render, suffix: str) -> HttpResponse:
     response=READ_PROBLEMS,
     summary="An invoice as OIOUBL 2.1",
     openapi_extra=_binary("application/xml"),
+    auth=needs(Scope.INVOICES_READ),
 )
-@needs(Scope.INVOICES_READ)
 def invoice_oioubl(request, number: Number):
     """OIOUBL 2.1, as sent to a public body through NemHandel; 404 `no_e_invoice` for a buyer
     without an EAN or CVR number."""
@@ -134,8 +134,8 @@ def invoice_oioubl(request, number: Number):
     response=READ_PROBLEMS,
     summary="An invoice as Peppol BIS Billing 3.0",
     openapi_extra=_binary("application/xml"),
+    auth=needs(Scope.INVOICES_READ),
 )
-@needs(Scope.INVOICES_READ)
 def invoice_peppol(request, number: Number):
     """Peppol BIS Billing 3.0; 404 `no_e_invoice` for a buyer without an EAN or CVR number."""
     return _xml(number, peppol_xml, ".peppol.xml")
@@ -145,8 +145,8 @@ def invoice_peppol(request, number: Number):
     "/{number}",
     response={200: schemas.Invoice, **READ_PROBLEMS},
     summary="An invoice or credit note",
+    auth=needs(Scope.INVOICES_READ),
 )
-@needs(Scope.INVOICES_READ)
 def invoice_detail(request, number: Number):
     return serialize.invoice_data(_invoice(number))
 
@@ -155,8 +155,8 @@ def invoice_detail(request, number: Number):
     "/{number}/payments",
     response={201: schemas.Payment, **problems(400, 401, 403, 404, 409, 413, 422, 429)},
     summary="Record a payment",
+    auth=needs(Scope.INVOICES_WRITE),
 )
-@needs(Scope.INVOICES_WRITE)
 @idempotent
 def record_payment(request, number: Number, payload: schemas.PaymentIn):
     """Records money received for an invoice, in kroner and øre. A part payment is fine; more

@@ -45,8 +45,8 @@ def _data(participant: Participant) -> dict:
     "/{participant_id}",
     response={200: schemas.Participant, **problems(401, 403, 404, 422, 429)},
     summary="A participant",
+    auth=needs(Scope.REGISTRATIONS_READ),
 )
-@needs(Scope.REGISTRATIONS_READ)
 def participant_detail(request, participant_id: ParticipantId):
     return _data(_participant(participant_id))
 
@@ -55,8 +55,8 @@ def participant_detail(request, participant_id: ParticipantId):
     "/{participant_id}",
     response={200: schemas.Participant, **WRITE_PROBLEMS},
     summary="Edit a participant",
+    auth=needs(Scope.REGISTRATIONS_WRITE),
 )
-@needs(Scope.REGISTRATIONS_WRITE)
 def update_participant(request, participant_id: ParticipantId, payload: schemas.ParticipantPatch):
     """Changes the fields given, checked as the manage page checks them; `answers` by question
     id, null removing an answer. Until the event starts (409 `started`)."""
@@ -76,8 +76,8 @@ def update_participant(request, participant_id: ParticipantId, payload: schemas.
     "/{participant_id}/cancel",
     response={200: schemas.Participant, **WRITE_PROBLEMS},
     summary="Cancel a registration",
+    auth=needs(Scope.REGISTRATIONS_WRITE),
 )
-@needs(Scope.REGISTRATIONS_WRITE)
 @idempotent
 def cancel(request, participant_id: ParticipantId, payload: schemas.CancelIn | None = None):
     """Cancels a seat, an offer or a waiting place; a freed seat goes to the first in line.
@@ -96,8 +96,8 @@ def cancel(request, participant_id: ParticipantId, payload: schemas.CancelIn | N
     "/{participant_id}/substitute",
     response={201: schemas.Participant, **WRITE_PROBLEMS},
     summary="Hand the seat over",
+    auth=needs(Scope.REGISTRATIONS_WRITE),
 )
-@needs(Scope.REGISTRATIONS_WRITE)
 @idempotent
 def substitute(request, participant_id: ParticipantId, payload: schemas.SubstituteIn):
     """Another person takes over the seat (or waiting place) with its price and options; the
@@ -120,8 +120,8 @@ def substitute(request, participant_id: ParticipantId, payload: schemas.Substitu
     "/{participant_id}/checkin",
     response={200: schemas.CheckIn, **WRITE_PROBLEMS},
     summary="Check a participant in",
+    auth=needs(Scope.CHECKIN_WRITE),
 )
-@needs(Scope.CHECKIN_WRITE)
 def check_in(request, participant_id: ParticipantId):
     """Records the arrival of a confirmed participant, as the door's scanner does. Checking in
     again changes nothing (`created` false). Anyone without a confirmed seat: 409

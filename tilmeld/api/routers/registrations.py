@@ -59,8 +59,8 @@ def _event(slug: str) -> Event:
     "/{slug}/participants",
     response={200: schemas.ParticipantPage, **problems(400, 401, 403, 404, 422, 429)},
     summary="An event's participants",
+    auth=needs(Scope.REGISTRATIONS_READ),
 )
-@needs(Scope.REGISTRATIONS_READ)
 def list_participants(request, slug: Slug, filters: Query[ParticipantFilters]):
     """Every participant of the event, every status, ordered by when they last changed (then
     id): page with `next_cursor` until it is null; later, fetch what changed with
@@ -94,8 +94,8 @@ def list_participants(request, slug: Slug, filters: Query[ParticipantFilters]):
     "/{slug}/bookings",
     response={200: schemas.BookingPage, **problems(400, 401, 403, 404, 422, 429)},
     summary="An event's bookings",
+    auth=needs(Scope.REGISTRATIONS_READ),
 )
-@needs(Scope.REGISTRATIONS_READ)
 def list_bookings(request, slug: Slug, filters: Query[BookingFilters]):
     """Every booking of the event in the order they were made, with who pays and the ids of
     their participants."""
@@ -118,8 +118,8 @@ def list_bookings(request, slug: Slug, filters: Query[BookingFilters]):
     "/{slug}/bookings",
     response={201: schemas.BookingCreated, **problems(400, 401, 403, 404, 409, 413, 422, 429)},
     summary="Register",
+    auth=needs(Scope.REGISTRATIONS_WRITE),
 )
-@needs(Scope.REGISTRATIONS_WRITE)
 @idempotent
 def create_booking(request, slug: Slug, payload: schemas.BookingIn):
     """Registers the participants in one booking, as the public booking form does (see the

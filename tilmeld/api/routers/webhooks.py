@@ -6,7 +6,7 @@ import datetime as dt
 from django.shortcuts import get_object_or_404
 from ninja import Field, Router, Schema, Status
 
-from tilmeld.api.auth import needs, token_auth
+from tilmeld.api.auth import needs
 from tilmeld.api.enums import Scope
 from tilmeld.api.problems import Problem
 from tilmeld.api.responses import problems
@@ -60,8 +60,11 @@ def _refused(error: WebhookError) -> Problem:
     return Problem(422, error.code, error.message)
 
 
-@router.get("", response={200: list[SubscriptionOut], **problems(401, 403, 429)}, auth=token_auth)
-@needs(Scope.WEBHOOKS_WRITE)
+@router.get(
+    "",
+    response={200: list[SubscriptionOut], **problems(401, 403, 429)},
+    auth=needs(Scope.WEBHOOKS_WRITE),
+)
 def list_subscriptions(request):
     """Every subscription, newest first, active or disabled (with why)."""
     return [_data(subscription) for subscription in Subscription.objects.all()]
@@ -70,9 +73,8 @@ def list_subscriptions(request):
 @router.post(
     "",
     response={201: SubscriptionCreated, **problems(400, 401, 403, 413, 422, 429)},
-    auth=token_auth,
+    auth=needs(Scope.WEBHOOKS_WRITE),
 )
-@needs(Scope.WEBHOOKS_WRITE)
 def subscribe(request, payload: SubscriptionIn):
     """Subscribes an https (or http) URL on a public address to the events listed. Answers 422
     (code `url`) for any other URL, `events` for an unknown event; nothing is stored then."""
@@ -91,9 +93,8 @@ def subscribe(request, payload: SubscriptionIn):
 @router.delete(
     "/{subscription_id}",
     response={204: None, **problems(401, 403, 404, 422, 429)},
-    auth=token_auth,
+    auth=needs(Scope.WEBHOOKS_WRITE),
 )
-@needs(Scope.WEBHOOKS_WRITE)
 def unsubscribe(request, subscription_id: int):
     """Deletes the subscription and its delivery log; nothing more is sent to it."""
     services.unsubscribe(get_object_or_404(Subscription, pk=subscription_id))
@@ -103,9 +104,8 @@ def unsubscribe(request, subscription_id: int):
 @router.post(
     "/{subscription_id}/ping",
     response={202: PingOut, **problems(401, 403, 404, 422, 429)},
-    auth=token_auth,
+    auth=needs(Scope.WEBHOOKS_WRITE),
 )
-@needs(Scope.WEBHOOKS_WRITE)
 def ping(request, subscription_id: int):
     """Queues a signed test message of type `webhook.ping`, sent once by the worker."""
     delivery = services.ping(get_object_or_404(Subscription, pk=subscription_id))
