@@ -231,6 +231,7 @@ WORKER_SWEEPS = [
     "tilmeld.invoicing.billing.sweep",
     "tilmeld.api.idempotency.sweep",
     "tilmeld.webhooks.delivering.recover_deliveries",
+    "tilmeld.webhooks.delivering.prune_deliveries",
 ]
 # E-invoices to public bodies: handed to this backend as OIOUBL 2.1 ("oioubl") or Peppol BIS
 # Billing 3.0 ("peppol"). The folder backend writes them to <dir>/outbox for an access point.
@@ -251,7 +252,9 @@ TILMELD_API_RATE_PUBLIC = env.int("TILMELD_API_RATE_PUBLIC", default=300)
 # way into the network. A send begun longer ago than the lease (seconds; above the 10 s request
 # timeout) counts as interrupted and is sent again, with the same webhook-id. Each process keeps
 # the list of subscriptions for TILMELD_WEBHOOKS_CACHE_SECONDS: a subscription made or changed in
-# another process takes effect within that time.
+# another process takes effect within that time. The delivery log keeps delivered and given-up
+# deliveries for TILMELD_WEBHOOKS_KEEP_DAYS, then the worker deletes them.
 WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("TILMELD_WEBHOOKS_ALLOW_PRIVATE_URLS", default=False)
 WEBHOOKS_SEND_LEASE = env.float("TILMELD_WEBHOOKS_SEND_LEASE", default=60)
 WEBHOOKS_CACHE_SECONDS = env.float("TILMELD_WEBHOOKS_CACHE_SECONDS", default=5)
+WEBHOOKS_KEEP_DAYS = env.int("TILMELD_WEBHOOKS_KEEP_DAYS", default=30)

@@ -93,3 +93,27 @@ def test_the_sweep_says_what_it_queued_and_leaves_live_tasks_alone(subscribe):
     )
     interrupted.refresh_from_db()
     assert interrupted.last_error.startswith("Interrupted while sending (begun ")
+
+
+def test_the_delivery_log_keeps_what_waits_and_forgets_old_outcomes(subscribe, settings):
+    settings.WEBHOOKS_KEEP_DAYS = 30
+    subscribe(EventType.REGISTRATION_CREATED)
+    event = EventFactory()
+    for name in ("Anne", "Bo", "Cai", "Dan"):
+        register_people(event, name)
+    delivered, abandoned, failed, recent = Delivery.objects.order_by("id")
+    Delivery.objects.filter(pk=delivered.pk).update(status="delivered")
+    Delivery.objects.filter(pk=abandoned.pk).update(status="abandoned")
+    Delivery.objects.filter(pk=failed.pk).update(status="failed")  # to be tried again
+    made = timezone.now()
+
+    with time_machine.travel(made + dt.timedelta(days=30, seconds=-1)):
+        assert delivering.prune_deliveries() == 0
+    Delivery.objects.filter(pk=recent.pk).update(
+        status="delivered", created_at=made + dt.timedelta(days=1)
+    )
+    with time_machine.travel(made + dt.timedelta(days=30, seconds=1)):
+        deleted = delivering.prune_deliveries()
+
+    assert deleted == 2
+    assert list(Delivery.objects.order_by("id")) == [failed, recent]

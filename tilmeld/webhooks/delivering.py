@@ -17,6 +17,7 @@ import http.client
 import json
 import logging
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.db.models.functions import Coalesce
@@ -47,6 +48,7 @@ RETRY_DELAYS = [
 DISABLE_AFTER_GIVEN_UP = 5
 DISABLE_AFTER = dt.timedelta(days=3)
 SWEEP_BATCH = 500
+PRUNE_BATCH = 5000  # deliveries deleted by one sweep
 WAITING = (DeliveryStatus.PENDING, DeliveryStatus.FAILED)
 
 log = logging.getLogger(__name__)
@@ -254,3 +256,20 @@ def recover_deliveries(*, now: dt.datetime | None = None) -> dict[str, int]:
                 enqueue(message_id, at=now)
                 counts["requeued"] += 1
     return counts
+
+
+def prune_deliveries(*, now: dt.datetime | None = None) -> int:
+    """The worker's sweep (settings.WORKER_SWEEPS) that keeps the delivery log from growing
+    for ever: deletes delivered and given-up deliveries made more than WEBHOOKS_KEEP_DAYS ago,
+    a batch at a time. Those still waiting or being sent are never deleted. Returns how many
+    were deleted."""
+    now = now or timezone.now()
+    old = Delivery.objects.filter(
+        status__in=[DeliveryStatus.DELIVERED, DeliveryStatus.ABANDONED],
+        created_at__lt=now - dt.timedelta(days=settings.WEBHOOKS_KEEP_DAYS),
+    )
+    ids = list(old.order_by("id").values_list("id", flat=True)[:PRUNE_BATCH])
+    deleted, _rows = Delivery.objects.filter(id__in=ids).delete()
+    if deleted:
+        log.info("Webhook delivery log: %s old deliveries deleted", deleted)
+    return deleted
