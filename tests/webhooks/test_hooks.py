@@ -5,10 +5,17 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.forms import FileField
 from django.utils import timezone
 
 from tests.events.test_admin import post_add_form
-from tests.factories import EventFactory, StaffFactory, register_people
+from tests.factories import (
+    EventFactory,
+    SessionFactory,
+    SpeakerFactory,
+    StaffFactory,
+    register_people,
+)
 from tests.invoicing.test_documents import invoice, seat
 from tilmeld.api import schemas
 from tilmeld.api.tokens import create_token
@@ -220,3 +227,32 @@ def test_a_webhook_carries_the_participant_exactly_as_the_api_returns_it(subscri
 
     assert answer.status_code == 200
     assert data == answer.json()
+
+
+def _admin_resave(client, obj, **changes):
+    """Posts the admin change form of `obj` as it stands, with `changes`."""
+    url = f"/admin/{obj._meta.app_label}/{obj._meta.model_name}/{obj.pk}/change/"
+    form = client.get(url).context["adminform"].form
+    data = {name: form[name].value() for name, field in form.fields.items()}
+    empty = [n for n, f in form.fields.items() if isinstance(f, FileField) or data[n] is None]
+    data = data | dict.fromkeys(empty, "") | changes
+    answer = client.post(url, data)
+    assert answer.status_code == 302, answer.context["adminform"].form.errors
+
+
+def test_a_speaker_saved_in_the_admin_changes_the_events_showing_them(subscribe, client, site):
+    speaker = SpeakerFactory(name="Anne Oplæg")
+    upcoming = EventFactory(slug="kommende")
+    SessionFactory(event=upcoming, speakers=[speaker])
+    past = EventFactory(
+        slug="forbi",
+        starts_at=timezone.now() - dt.timedelta(days=30),
+        ends_at=timezone.now() - dt.timedelta(days=30) + dt.timedelta(hours=6),
+    )
+    SessionFactory(event=past, speakers=[speaker])
+    subscribe(EventType.EVENT_CHANGED)
+    client.force_login(StaffFactory())
+
+    _admin_resave(client, speaker, name="Anne Oplægsholder")
+
+    assert [(kind, data["slug"]) for kind, data in sent()] == [("event.changed", "kommende")]

@@ -9,7 +9,7 @@ from tilmeld.core.admin_mixins import (
     SafeChangeListMixin,
 )
 from tilmeld.events import signals
-from tilmeld.events.admin_programme import SessionInline
+from tilmeld.events.admin_programme import SessionInline, ShownOnEventsMixin
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 
 
@@ -73,12 +73,12 @@ class EventAdmin(InlineLabelsMixin, SafeChangeListMixin, PublishableAdminMixin, 
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(SafeChangeListMixin, admin.ModelAdmin):
+class OrganisationAdmin(ShownOnEventsMixin, SafeChangeListMixin, admin.ModelAdmin):
     list_display = ["name", "url"]
     search_fields = ["name"]
 
 
 @admin.register(Venue)
-class VenueAdmin(SafeChangeListMixin, TranslationAdmin):
+class VenueAdmin(ShownOnEventsMixin, SafeChangeListMixin, TranslationAdmin):
     list_display = ["name", "street", "postcode", "city"]
     search_fields = ["name_da", "name_en", "city"]

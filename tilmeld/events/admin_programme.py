@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from tilmeld.core.admin_mixins import SafeChangeListMixin
-from tilmeld.events.models import Session, Speaker
+from tilmeld.events import selectors, signals
+from tilmeld.events.models import Event, Session, Speaker
 
 
 class SessionForm(forms.ModelForm):
@@ -91,7 +92,18 @@ class SessionInline(TranslationTabularInline):
     }
 
 
+class ShownOnEventsMixin:
+    """For what events show (venues, organisations, speakers): saving it changes the events
+    not yet over that show it, as saving them would (the `saved` signal: event.changed)."""
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        if change:
+            for event in selectors.events_showing(form.instance):
+                signals.saved.send(sender=Event, event=event, created=False)
+
+
 @admin.register(Speaker)
-class SpeakerAdmin(SafeChangeListMixin, TranslationAdmin):
+class SpeakerAdmin(ShownOnEventsMixin, SafeChangeListMixin, TranslationAdmin):
     list_display = ["name", "job_title", "organisation"]
     search_fields = ["name", "organisation", "job_title_da"]

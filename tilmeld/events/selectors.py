@@ -65,3 +65,23 @@ def event_for_registration(slug: str, *, preview: bool = False) -> Event | None:
     public form keeps this object for a moment (registrations.event_cache)."""
     events = Event.objects.all() if preview else Event.objects.published()
     return events.select_related("venue").filter(slug=slug).first()
+
+
+def events_showing(obj) -> list[Event]:
+    """The events not yet over whose pages and API data show `obj`: a venue, an organisation
+    (organiser or co-organiser) or a speaker. Editing it changes them too."""
+    from django.db.models import Q
+    from django.utils import timezone
+
+    from tilmeld.events.models import Organisation, Venue
+    from tilmeld.events.programme import Speaker
+
+    if isinstance(obj, Venue):
+        showing = Q(venue=obj)
+    elif isinstance(obj, Organisation):
+        showing = Q(organiser=obj) | Q(co_organisers=obj)
+    elif isinstance(obj, Speaker):
+        showing = Q(sessions__speakers=obj)
+    else:
+        raise TypeError(obj)
+    return list(Event.objects.filter(showing, ends_at__gte=timezone.now()).distinct())
