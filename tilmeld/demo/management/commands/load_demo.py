@@ -4,10 +4,12 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from tilmeld.core.models import Page, SiteSettings
 from tilmeld.demo import files, money, participants, programme, texts
@@ -37,6 +39,11 @@ def _demo_event(slug: str, da: dict, en: dict, *, start, end_hour: int, **fields
         },
     )
     return event
+
+
+def _danish_url(name: str, *args) -> str:
+    with translation.override("da"):
+        return reverse(name, args=args)
 
 
 class Command(BaseCommand):
@@ -98,6 +105,9 @@ class Command(BaseCommand):
                 "phone": "33 25 09 35",
                 "footer_text_da": "Foreningen for folkebibliotekerne og deres kommuner.",
                 "footer_text_en": "The association of public libraries and their municipalities.",
+                "security_contact": f"mailto:{texts.SECURITY_CONTACT}",
+                "security_expires_on": timezone.localdate() + dt.timedelta(days=365),
+                "security_policy_url": settings.SITE_URL + _danish_url("page", "sikkerhed"),
             },
         )
 
