@@ -312,6 +312,7 @@ AXES_CACHE = "ratelimit"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "tilmeld.core.ratelimits.client_address"
 AXES_LOCKOUT_CALLABLE = "tilmeld.core.lockout.lockout_response"
+AXES_VERBOSE = False  # no banner at every start; the log lines still name username and address
 AXES_ENABLE_ADMIN = False  # the cache holds the attempts: the admin's attempt tables stay empty
 # Webhooks (tilmeld.webhooks), sent by the worker. Only to public addresses unless this allows
 # private and loopback ones too (a receiver inside the network; tests): a webhook must not be a
