@@ -312,6 +312,9 @@ AXES_CACHE = "ratelimit"
 AXES_RESET_ON_SUCCESS = True
 AXES_CLIENT_IP_CALLABLE = "tilmeld.core.ratelimits.client_address"
 AXES_LOCKOUT_CALLABLE = "tilmeld.core.lockout.lockout_response"
+# The log names the username and the address (operators act on them); the password is never
+# logged (axes always masks it).
+AXES_SENSITIVE_PARAMETERS = []
 AXES_VERBOSE = False  # no banner at every start; the log lines still name username and address
 AXES_ENABLE_ADMIN = False  # the cache holds the attempts: the admin's attempt tables stay empty
 # Webhooks (tilmeld.webhooks), sent by the worker. Only to public addresses unless this allows
