@@ -69,6 +69,11 @@ class Command(BaseCommand):
                 f"Staff login: user '{STAFF_USER}', password '{password}' at /admin/"
             )
         )
+        self.stdout.write(
+            f"{settings.AXES_FAILURE_LIMIT} wrong passwords in a row lock a login for "
+            f"{settings.AXES_COOLOFF_TIME.seconds // 60} minutes; the security contact is at "
+            "/.well-known/security.txt"
+        )
 
     def past_day(self, staff):
         """The 2016 conference as it went: participants, arrivals, no-shows, a message sent."""
