@@ -144,6 +144,9 @@ CACHES["ratelimit"] = (
     else {
         "BACKEND": "django.core.cache.backends.db.DatabaseCache",
         "LOCATION": "tilmeld_ratelimit_cache",
+        # The table's incr() stores the count anew with this timeout: a day outlasts every
+        # window (each window has a key of its own, so a count never outlives it in effect).
+        "TIMEOUT": 86_400,
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 )

@@ -1,8 +1,11 @@
 """The rate-limit owner itself: its settings are checked at start, and the client address it
 counts cannot be chosen by the client."""
 
+import datetime as dt
+
 import pytest
 import time_machine
+from django.core.management import call_command
 from django.utils import timezone
 
 from tilmeld.core.ratelimits import check_rates
@@ -52,3 +55,23 @@ def test_behind_one_proxy_the_proxys_client_counts(client, site, settings):
     ]
 
     assert answers == [404, 404, 404]  # three clients as the proxy saw them
+
+
+def test_the_database_table_keeps_a_count_for_its_whole_window(client, site, settings):
+    """Without Redis the counts live in a database table, whose incr() stores each count anew:
+    the count must still last the whole window, not the cache's default five minutes."""
+    settings.CACHES = settings.CACHES | {
+        "ratelimit": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "tilmeld_ratelimit_cache",
+            "TIMEOUT": 86_400,  # as tilmeld/settings.py
+        }
+    }
+    call_command("createcachetable", "tilmeld_ratelimit_cache", verbosity=0)
+    settings.TILMELD_RATE_LINK_FAILURES = "3/1h"
+    with time_machine.travel(dt.datetime(2026, 3, 2, 9, 0, 0, tzinfo=dt.UTC), tick=False) as clock:
+        answers = [client.get(_wrong_link(1)).status_code, client.get(_wrong_link(2)).status_code]
+        clock.shift(dt.timedelta(minutes=6))
+        answers += [client.get(_wrong_link(n)).status_code for n in (3, 4, 5)]
+
+    assert answers == [404, 404, 404, 429, 429]
