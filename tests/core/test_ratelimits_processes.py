@@ -1,10 +1,13 @@
 """Rate limits and the login lockout count across app processes: two gunicorn servers on one
 fresh database, hit in turn, share one count. Once with the database's cache table (made by
-`migrate`), once with Redis (skipped when no Redis answers at 127.0.0.1:6379; CI has one)."""
+`migrate`), once with Redis (skipped when no Redis answers at 127.0.0.1:6379; CI has one).
+Each run comes from an address and logs in with a username of its own (behind one "proxy"),
+so runs at the same time on one Redis never meet, and nothing there needs emptying."""
 
 import http.client
 import os
 import re
+import secrets
 import socket
 import subprocess
 import sys
@@ -18,6 +21,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_URL = "redis://127.0.0.1:6379/7"  # a database number of these tests' own
+CLIENT = f"10.{secrets.randbelow(250)}.{secrets.randbelow(250)}.{secrets.randbelow(250)}"
+USERNAME = f"karen-{secrets.token_hex(4)}"
 WRONG_LINK = "/tilmelding/" + "x" * 32 + "/"
 
 
@@ -50,6 +55,7 @@ def _environment(tmp_path: Path, redis_url: str | None) -> dict[str, str]:
         "TILMELD_MEDIA_ROOT": str(tmp_path / "media"),
         "TILMELD_RATE_LINK_FAILURES": "3/10m",
         "TILMELD_LOGIN_FAILURE_LIMIT": "3",
+        "TILMELD_NUM_PROXIES": "1",
         "LOG_LEVEL": "WARNING",
         "PYTHONUNBUFFERED": "1",
     }
@@ -95,7 +101,7 @@ def _server(env, log: Path):
 
 def _request(port, method, path, body=None, cookies=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    headers = {"Host": "127.0.0.1"}
+    headers = {"Host": "127.0.0.1", "X-Forwarded-For": CLIENT}
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
     if body is not None:
@@ -115,7 +121,7 @@ def _request(port, method, path, body=None, cookies=None):
 def _login(port, password):
     _status, page, cookies = _request(port, "GET", "/admin/login/")
     token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
-    form = {"csrfmiddlewaretoken": token, "username": "karen", "password": password}
+    form = {"csrfmiddlewaretoken": token, "username": USERNAME, "password": password}
     return _request(port, "POST", "/admin/login/", form, cookies)[0]
 
 
@@ -123,16 +129,12 @@ def _login(port, password):
 def two_servers(request, tmp_path_factory):
     """Both tests use the same two servers: their counts have keys of their own."""
     tmp_path = tmp_path_factory.mktemp(request.param)
-    if request.param == "redis":
-        if not _redis_answers():
-            pytest.skip("no Redis at 127.0.0.1:6379")
-        import redis
-
-        redis.Redis.from_url(REDIS_URL).flushdb()
+    if request.param == "redis" and not _redis_answers():
+        pytest.skip("no Redis at 127.0.0.1:6379")
     env = _environment(tmp_path, REDIS_URL if request.param == "redis" else None)
     _manage(env, "migrate", "--noinput")  # makes the cache table when there is no Redis
     env_user = env | {"DJANGO_SUPERUSER_PASSWORD": "the-right-password-123"}
-    _manage(env_user, "createsuperuser", "--noinput", "--username", "karen", "--email", "k@x.dk")
+    _manage(env_user, "createsuperuser", "--noinput", "--username", USERNAME, "--email", "k@x.dk")
     with ExitStack() as stack:
         ports = [stack.enter_context(_server(env, tmp_path / f"server{n}.log")) for n in (1, 2)]
         yield ports
