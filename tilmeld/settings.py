@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page
     "django_ratelimit.middleware.RatelimitMiddleware",  # a view's ratelimits.Refused: 429
+    "tilmeld.core.ratelimits.KnownLinksMiddleware",  # links opened here pass a rate limit
 ]
 
 # The lockout backend comes first: it refuses a locked-out username+address before any password
@@ -282,7 +283,8 @@ TILMELD_API_RATE_PUBLIC = env.int("TILMELD_API_RATE_PUBLIC", default=300)
 # turns a limit off. Over a limit: 429 with Retry-After until its window ends.
 # Wrong manage and booking links per client address: over it, that address's link lookups are
 # all refused until the window ends, so no one can try links by the million; a person mistyping
-# their own link a few times never comes near it.
+# their own link a few times never comes near it, and a link opened before in the same browser
+# always opens (a signed cookie remembers the last ten).
 TILMELD_RATE_LINK_FAILURES = env.str("TILMELD_RATE_LINK_FAILURES", default="20/10m")
 # Registrations sent per client address (colleagues behind one office address: keep it high),
 # and per booker's e-mail address (each sends a mail to it).

@@ -9,6 +9,7 @@ import re
 import pytest
 import time_machine
 from django.core import mail
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -79,7 +80,7 @@ def test_a_right_link_after_a_few_wrong_ones_still_opens(client, site, settings,
     assert client.get(anne.booking.get_manage_url()).status_code == 200
 
 
-def test_over_the_limit_every_link_waits_until_the_window_passes(client, site, settings, clock):
+def test_over_the_limit_links_not_opened_before_wait_for_the_window(client, site, settings, clock):
     settings.TILMELD_RATE_LINK_FAILURES = "3/10m"
     [anne] = register_people(EventFactory(), "Anne Hansen")
     for n in range(4):
@@ -96,6 +97,40 @@ def test_over_the_limit_every_link_waits_until_the_window_passes(client, site, s
     assert [r.status_code for r in refused] == [429, 429, 429]
     assert released.status_code == 200
     assert [client.get(_wrong_link(n)).status_code for n in range(4)] == [404, 404, 404, 429]
+
+
+def test_a_link_opened_before_in_this_browser_opens_over_the_limit(client, site, settings, clock):
+    settings.TILMELD_RATE_LINK_FAILURES = "3/10m"
+    anne, bo = register_people(EventFactory(), "Anne Hansen", "Bo Berg")
+    assert client.get(anne.get_manage_url()).status_code == 200  # e.g. from her mail
+    for n in range(4):
+        client.get(_wrong_link(n))
+    stranger = Client()  # another browser at the same address
+    forger = Client()
+    forger.cookies["tilmeld_links"] = client.cookies["tilmeld_links"].value.split(":")[0]
+
+    again = client.get(anne.get_manage_url())
+
+    assert again.status_code == 200
+    assert "Anne Hansen" in again.content.decode()
+    assert client.get(bo.get_manage_url()).status_code == 429  # not opened here before
+    assert client.get(_wrong_link(9)).status_code == 429
+    assert stranger.get(anne.get_manage_url()).status_code == 429
+    assert forger.get(anne.get_manage_url()).status_code == 429  # the cookie is signed
+
+
+def test_the_known_links_cookie_is_set_once_and_kept_private(client, site):
+    [anne] = register_people(EventFactory(), "Anne Hansen")
+
+    first = client.get(anne.get_manage_url())
+    second = client.get(anne.get_manage_url())
+
+    cookie = first.cookies["tilmeld_links"]
+    assert cookie["httponly"] is True
+    assert cookie["samesite"] == "Lax"
+    assert cookie["max-age"] == 365 * 24 * 3600
+    assert anne.manage_token not in cookie.value
+    assert "tilmeld_links" not in second.cookies  # already known: not sent again
 
 
 def test_wrong_booking_links_count_with_the_participant_links(client, site, settings, clock):

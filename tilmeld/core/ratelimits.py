@@ -9,7 +9,8 @@ Two ways to count:
 - `hit` counts every attempt (registrations sent, reminders mailed, API requests);
 - `peek` before a lookup and `hit` after a failed one count only failures (wrong manage links,
   unknown check-in codes): a right answer costs nothing, and an address over the limit is
-  refused every lookup until the window ends, so guessing stops there.
+  refused every lookup until the window ends, so guessing stops there; a manage link this
+  browser has opened before still opens (`look_up`).
 
 Callers ask this module; they never build cache keys or read the rates themselves."""
 
@@ -23,6 +24,7 @@ from django.conf import settings
 from django.core.checks import Error
 from django.http import Http404
 from django.shortcuts import render
+from django.utils.crypto import salted_hmac
 from django.utils.translation import ngettext
 from django_ratelimit.core import get_usage
 from django_ratelimit.exceptions import Ratelimited
@@ -130,18 +132,60 @@ def refused_view(request, exception: Refused):
 
 def look_up(request, rule: Rule, find: Callable[[str], T | None], secret: str) -> T:
     """`find(secret)`, counting only failures against `rule` for the client address: a
-    found object is returned, a miss is a 404, and an address over the limit gets 429 for
-    every lookup, right or wrong, until the window ends."""
+    found object is returned, a miss is a 404. An address over the limit gets 429 for every
+    lookup until the window ends, except for a link this browser has opened before (the
+    known-links cookie): guessing stops, and no one is locked out of their own link."""
     verdict = peek(request, rule)
-    if not verdict:
+    digest = _link_digest(secret)
+    if not verdict and digest not in _known_links(request):
         raise Refused(verdict)
     found = find(secret)
     if found is not None:
+        request.tilmeld_opened_link = digest  # KnownLinksMiddleware remembers it
         return found
     verdict = hit(request, rule)
     if not verdict:
         raise Refused(verdict)
     raise Http404
+
+
+KNOWN_LINKS_COOKIE = "tilmeld_links"
+KNOWN_LINKS_KEPT = 10
+
+
+def _link_digest(secret: str) -> str:
+    # Not the secret itself: the cookie only has to recognise a link, never to reveal one.
+    return salted_hmac(KNOWN_LINKS_COOKIE, secret).hexdigest()[:24]
+
+
+def _known_links(request) -> list[str]:
+    value = request.get_signed_cookie(KNOWN_LINKS_COOKIE, default="", salt=KNOWN_LINKS_COOKIE)
+    return [digest for digest in value.split(".") if digest]
+
+
+class KnownLinksMiddleware:
+    """Remembers, in a signed cookie, the last few secret links this browser has opened, so
+    that `look_up` can let them through even when the address is over its limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        digest = getattr(request, "tilmeld_opened_link", None)
+        if digest and response.status_code < 400:
+            known = _known_links(request)
+            if digest not in known:
+                response.set_signed_cookie(
+                    KNOWN_LINKS_COOKIE,
+                    ".".join([digest, *known][:KNOWN_LINKS_KEPT]),
+                    salt=KNOWN_LINKS_COOKIE,
+                    max_age=365 * 24 * 3600,
+                    secure=settings.SESSION_COOKIE_SECURE,
+                    httponly=True,
+                    samesite="Lax",
+                )
+        return response
 
 
 def email_key(email: str) -> str:
