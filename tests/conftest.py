@@ -1,7 +1,7 @@
 import signal
 
 import pytest
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.core.management import call_command
 from django.utils import translation
 
@@ -19,13 +19,15 @@ def _danish_by_default():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Site settings, the registration form's event and the webhook subscriptions are cached;
-    every test starts without."""
+    """Site settings, the registration form's event and the webhook subscriptions are cached,
+    and rate limits count in a cache of their own; every test starts without."""
     cache.clear()
+    caches["ratelimit"].clear()
     event_cache.clear()
     listeners.clear()
     yield
     cache.clear()
+    caches["ratelimit"].clear()
     event_cache.clear()
     listeners.clear()
 

@@ -22,6 +22,11 @@ SECURE_HSTS_SECONDS = 0
 SILENCED_SYSTEM_CHECKS = ["security.W004"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 ALLOWED_HOSTS = ["*"]
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits count in memory here (tests/core/test_ratelimits_processes.py runs them on the
+# database's table and on Redis), so the query counts of the pages stay their own.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "ratelimit": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "limits"},
+}
 LOGGING = {"version": 1, "disable_existing_loggers": False}
 INVOICE_DELIVERY_DIR = Path(tempfile.mkdtemp(prefix="tilmeld-test-einvoices-"))

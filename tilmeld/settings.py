@@ -1,5 +1,6 @@
 """Tilmeld's one settings module. Everything that differs between machines is an env var."""
 
+import datetime as dt
 from pathlib import Path
 
 import environ
@@ -39,6 +40,7 @@ INSTALLED_APPS = [
     "tilmeld.webhooks",
     "ninja",  # its Swagger UI files, served from our own static files (no CDN)
     "tilmeld.demo",
+    "axes",  # the admin login's lockout (AXES_* below)
 ]
 
 MIDDLEWARE = [
@@ -53,6 +55,16 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "axes.middleware.AxesMiddleware",  # turns a locked-out login into the lockout page
+    "django_ratelimit.middleware.RatelimitMiddleware",  # a view's ratelimits.Refused: 429
+    "tilmeld.core.ratelimits.KnownLinksMiddleware",  # links opened here pass a rate limit
+]
+
+# The lockout backend comes first: it refuses a locked-out username+address before any password
+# is checked, so even the right password does not log in until the cool-off has passed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "tilmeld.urls"
@@ -119,6 +131,26 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and login failures are counted where every app process sees the same count:
+# Redis when configured, else a table in the database (made by core's migrations; on its own:
+# `tilmeld createcachetable`). Redis counts atomically; the table may miss a count when two
+# requests land at the same instant, which is fine for a limit. tilmeld/core/ratelimits.py.
+CACHES["ratelimit"] = (
+    {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": "tilmeld-limits",
+    }
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "tilmeld_ratelimit_cache",
+        # The table's incr() stores the count anew with this timeout: a day outlasts every
+        # window (each window has a key of its own, so a count never outlives it in effect).
+        "TIMEOUT": 86_400,
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    }
+)
 
 TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
 
@@ -247,6 +279,50 @@ INVOICE_XML_FORMAT = env.str("TILMELD_INVOICE_XML_FORMAT", default="oioubl")
 # one process, or each counts alone. 0 turns a limit off.
 TILMELD_API_RATE_TOKEN = env.int("TILMELD_API_RATE_TOKEN", default=600)
 TILMELD_API_RATE_PUBLIC = env.int("TILMELD_API_RATE_PUBLIC", default=300)
+# The public pages' rate limits (tilmeld/core/ratelimits.py), each "COUNT/PERIOD" with the
+# period in s, m, h or d and an optional number before it ("20/10m": 20 in ten minutes); empty
+# turns a limit off. Over a limit: 429 with Retry-After until its window ends.
+# Wrong manage and booking links per client address: over it, that address's link lookups are
+# all refused until the window ends, so no one can try links by the million; a person mistyping
+# their own link a few times never comes near it, and a link opened before in the same browser
+# always opens (a signed cookie remembers the last ten).
+TILMELD_RATE_LINK_FAILURES = env.str("TILMELD_RATE_LINK_FAILURES", default="20/10m")
+# Registrations sent per client address (colleagues behind one office address: keep it high),
+# and per booker's e-mail address (each sends a mail to it).
+TILMELD_RATE_REGISTER_ADDRESS = env.str("TILMELD_RATE_REGISTER_ADDRESS", default="60/10m")
+TILMELD_RATE_REGISTER_EMAIL = env.str("TILMELD_RATE_REGISTER_EMAIL", default="10/1h")
+# "This address is registered already; the link is mailed to it": per client address and per
+# e-mail address, so the form is no way to flood someone's inbox or to probe many addresses.
+TILMELD_RATE_REMINDER_ADDRESS = env.str("TILMELD_RATE_REMINDER_ADDRESS", default="10/1h")
+TILMELD_RATE_REMINDER_EMAIL = env.str("TILMELD_RATE_REMINDER_EMAIL", default="3/1h")
+# Check-in codes that are not codes of ours, per staff user.
+TILMELD_RATE_CHECKIN_FAILURES = env.str("TILMELD_RATE_CHECKIN_FAILURES", default="30/5m")
+# Proxies in front of the app that append to X-Forwarded-For (a load balancer: 1). With 0 the
+# client address is the connection's own, and a forged X-Forwarded-For counts for nothing.
+TILMELD_NUM_PROXIES = env.int("TILMELD_NUM_PROXIES", default=0)
+NINJA_NUM_PROXIES = TILMELD_NUM_PROXIES
+RATELIMIT_USE_CACHE = "ratelimit"
+RATELIMIT_IP_META_KEY = "tilmeld.core.ratelimits.client_address"
+RATELIMIT_FAIL_OPEN = True  # a count the cache could not keep does not close the site
+RATELIMIT_VIEW = "tilmeld.core.ratelimits.refused_view"
+
+# The admin login (django-axes): a username at one client address gets
+# TILMELD_LOGIN_FAILURE_LIMIT wrong passwords; then it is locked out, even with the right
+# password, until TILMELD_LOGIN_COOLOFF_MINUTES after the last failure. Each failure and lockout
+# is logged (username, address, never the password). Counted in the "ratelimit" cache.
+AXES_FAILURE_LIMIT = env.int("TILMELD_LOGIN_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = dt.timedelta(minutes=env.int("TILMELD_LOGIN_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_CACHE = "ratelimit"
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "tilmeld.core.ratelimits.client_address"
+AXES_LOCKOUT_CALLABLE = "tilmeld.core.lockout.lockout_response"
+# The log names the username and the address (operators act on them); the password is never
+# logged (axes always masks it).
+AXES_SENSITIVE_PARAMETERS = []
+AXES_VERBOSE = False  # no banner at every start; the log lines still name username and address
+AXES_ENABLE_ADMIN = False  # the cache holds the attempts: the admin's attempt tables stay empty
 # Webhooks (tilmeld.webhooks), sent by the worker. Only to public addresses unless this allows
 # private and loopback ones too (a receiver inside the network; tests): a webhook must not be a
 # way into the network. A send begun longer ago than the lease (seconds; above the 10 s request

@@ -47,7 +47,7 @@ def test_load_demo_twice_changes_nothing_the_second_time():
     assert (SiteSettings.objects.count(), Article.objects.count(), Page.objects.count()) == (
         1,
         2,
-        3,
+        4,
     )
     assert Event.objects.get(slug=CONFERENCE).programme_file.name == programme
 
@@ -60,6 +60,22 @@ def test_demo_site_settings(demo):
         "Danish Library Association",
     )
     assert site.contact_email == "db@db.dk"
+
+
+def test_demo_security_txt(demo, client, settings):
+    settings.SITE_URL = "http://127.0.0.1:8000"
+
+    with time_machine.travel(TODAY, tick=False):
+        text = client.get("/.well-known/security.txt").content.decode()
+
+    assert text == (
+        "Contact: mailto:sikkerhed@db.dk\n"
+        "Expires: 2027-03-02T22:59:59Z\n"
+        "Preferred-Languages: da, en\n"
+        "Canonical: http://127.0.0.1:8000/.well-known/security.txt\n"
+        "Policy: http://127.0.0.1:8000/sider/sikkerhed/\n"
+    )
+    assert client.get("/sider/sikkerhed/").status_code == 200
 
 
 def test_demo_conference_of_2016(demo):

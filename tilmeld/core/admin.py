@@ -44,6 +44,15 @@ class SiteSettingsAdmin(SafeChangeListMixin, TranslationAdmin):
             },
         ),
         (_("Footer"), {"fields": ["footer_text"]}),
+        (
+            _("Security contact"),
+            {
+                "fields": ["security_contact", "security_expires_on", "security_policy_url"],
+                "description": _(
+                    "Shown to security researchers at /.well-known/security.txt (RFC 9116)."
+                ),
+            },
+        ),
     ]
 
     def has_add_permission(self, request):

@@ -8,8 +8,11 @@ class CoreConfig(AppConfig):
     verbose_name = _("Site")
 
     def ready(self):
+        from django.core import checks
         from django.db.backends.signals import connection_created
 
-        from tilmeld.core import sqlite_like
+        from tilmeld.core import ratelimits, sqlite_like
+
+        checks.register(ratelimits.check_rates)
 
         connection_created.connect(sqlite_like.install, dispatch_uid="tilmeld-sqlite-like")

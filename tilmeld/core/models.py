@@ -1,10 +1,23 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import URLValidator, validate_email
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tilmeld.core.identifiers import clean_cvr
 from tilmeld.core.uploads import validate_image
+
+
+def _is_contact(value: str) -> bool:
+    """A mailto: with one valid address, or an https:// URL (RFC 9116 allows no other web)."""
+    try:
+        if value.startswith("mailto:"):
+            validate_email(value.removeprefix("mailto:"))
+        else:
+            URLValidator(schemes=["https"])(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class SiteSettings(models.Model):
@@ -39,6 +52,27 @@ class SiteSettings(models.Model):
         blank=True,
         help_text=_("8 digits, from the bank: invoices then carry an FI payment line (+71)."),
     )
+    # /.well-known/security.txt (RFC 9116): where to report a security problem.
+    security_contact = models.CharField(
+        _("security contact"),
+        max_length=200,
+        blank=True,
+        help_text=_(
+            "An e-mail address or an https:// address for reports of security problems. "
+            "Empty: the contact e-mail."
+        ),
+    )
+    security_expires_on = models.DateField(
+        _("security.txt valid until"),
+        null=True,
+        blank=True,
+        help_text=_("Renew it before then. Empty: always a year ahead."),
+    )
+    security_policy_url = models.URLField(
+        _("security policy"),
+        blank=True,
+        help_text=_("Optional: a page on how to report a security problem and what happens next."),
+    )
 
     class Meta:
         verbose_name = _("site settings")
@@ -61,6 +95,15 @@ class SiteSettings(models.Model):
             errors["bank_reg"] = _("A registration number has 4 digits.")
         if self.fi_creditor and not (self.fi_creditor.isdigit() and len(self.fi_creditor) == 8):
             errors["fi_creditor"] = _("An FI creditor number has 8 digits.")
+        if self.security_contact:
+            contact = self.security_contact.strip()
+            if "@" in contact and ":" not in contact:
+                contact = f"mailto:{contact}"
+            if not _is_contact(contact):
+                errors["security_contact"] = _(
+                    "Give an e-mail address or an address that starts with https://."
+                )
+            self.security_contact = contact
         if self.bank_account and not self.bank_account.isdigit():
             errors["bank_account"] = _("An account number has only digits.")
         if errors:

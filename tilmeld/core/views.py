@@ -1,8 +1,12 @@
 from django.db import DatabaseError, connection
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
 
+from tilmeld.core import security
 from tilmeld.core.models import Page
+from tilmeld.core.site import site_settings
 
 
 def page_detail(request, slug):
@@ -20,3 +24,13 @@ def healthz(request):
     except DatabaseError:
         return JsonResponse({"status": "unavailable", "database": False}, status=503)
     return JsonResponse({"status": "ok", "database": True})
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def security_txt(request):
+    """/.well-known/security.txt (RFC 9116) from the site settings; 404 without a contact."""
+    text = security.security_txt(site_settings(request))
+    if text is None:
+        raise Http404
+    return HttpResponse(text, content_type="text/plain; charset=utf-8")

@@ -3,6 +3,7 @@ upcoming events. Danish first, English second."""
 
 ASSOCIATION = "Danmarks Biblioteksforening"
 CONTACT = "db@db.dk"
+SECURITY_CONTACT = "sikkerhed@db.dk"
 
 CONFERENCE_DA = {
     "title": "Konference: Styrk det strategiske samarbejde i kommunen",
@@ -200,6 +201,21 @@ kan bruges med tastatur og skærmlæser. Oplever du problemer, så skriv til os.
         "body_en": """\
 We want everyone to be able to use this website. The pages are tested automatically against WCAG
 2.1 level AA and work with keyboard and screen readers. If you meet a problem, write to us.
+""",
+    },
+    {
+        "slug": "sikkerhed",
+        "title_da": "Sikkerhed",
+        "title_en": "Security",
+        "body_da": """Har du fundet en sikkerhedsfejl på hjemmesiden eller i tilmeldingen, så skriv til
+sikkerhed@db.dk. Beskriv fejlen, og hvordan vi kan se den. Vi svarer inden for fem hverdage,
+retter fejlen så hurtigt vi kan og fortæller dig, når den er rettet. Se ikke andres
+oplysninger, og gem dem ikke. Adressen står også i /.well-known/security.txt.
+""",
+        "body_en": """If you have found a security problem on the website or in the registration, write to
+sikkerhed@db.dk. Describe the problem and how we can see it. We answer within five working days,
+fix it as soon as we can and tell you when it is fixed. Do not look at or keep other people's
+data. The address is also in /.well-known/security.txt.
 """,
     },
 ]

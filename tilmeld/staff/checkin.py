@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tilmeld.core import ratelimits
 from tilmeld.core.dates import clock
 from tilmeld.core.text import single_line
 from tilmeld.registrations.exceptions import RegistrationError
@@ -103,13 +104,31 @@ def _wants_json(request) -> bool:
     return "application/json" in request.headers.get("Accept", "")
 
 
+def _scan_refused(request, verdict):
+    if not _wants_json(request):
+        return ratelimits.too_many(request, verdict)
+    answer = {"result": "rate_limited", "message": ratelimits.wait_text(verdict)}
+    return ratelimits.with_retry_after(JsonResponse(answer), verdict)
+
+
 def scan(request, event_id):
     """A code from the camera (JSON for the page's script) or typed by a hand scanner (a form)."""
     event = event_or_404(event_id)
     code = request.POST.get("code", "")
+    # Codes that are not ours count against the user; over the limit every code is refused.
+    who = f"user:{request.user.pk}"
+    verdict = ratelimits.peek(request, ratelimits.CHECKIN_FAILURES, who)
     try:
+        if not verdict:
+            raise ratelimits.Refused(verdict)
         arrival, created = service.check_in_by_code(event, code, by=request.user)
+    except ratelimits.Refused as refused:
+        return _scan_refused(request, refused.verdict)
     except RegistrationError as error:
+        if error.code == "invalid_code":
+            verdict = ratelimits.hit(request, ratelimits.CHECKIN_FAILURES, who)
+            if not verdict:
+                return _scan_refused(request, verdict)
         if _wants_json(request):
             return JsonResponse({"result": error.code, "message": str(error.message)}, status=400)
         messages.error(request, error.message)

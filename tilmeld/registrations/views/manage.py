@@ -8,6 +8,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tilmeld.core import ratelimits
 from tilmeld.core.site import site_settings
 from tilmeld.registrations import rules, selectors
 from tilmeld.registrations.enums import ParticipantStatus
@@ -22,6 +23,8 @@ from tilmeld.registrations.models import ParticipantOption
 from tilmeld.registrations.services import changes
 from tilmeld.registrations.services.booking import add_participants
 
+LINKS = ratelimits.LINK_FAILURES  # wrong links per client address; a right one costs nothing
+
 
 def _gone(request, participant):
     return render(request, "registrations/gone.html", {"participant": participant}, status=410)
@@ -29,9 +32,7 @@ def _gone(request, participant):
 
 @require_http_methods(["GET", "POST"])
 def manage_participant(request, token):
-    participant = selectors.participant_for_token(token)
-    if participant is None:
-        raise Http404
+    participant = ratelimits.look_up(request, LINKS, selectors.participant_for_token, token)
     if participant.status == ParticipantStatus.SUBSTITUTED:
         return _gone(request, participant)
     options = selectors.form_options(participant.event)
@@ -123,9 +124,7 @@ def manage_participant(request, token):
 
 @require_http_methods(["GET", "POST"])
 def manage_booking(request, token):
-    booking = selectors.booking_for_token(token)
-    if booking is None:
-        raise Http404
+    booking = ratelimits.look_up(request, LINKS, selectors.booking_for_token, token)
     event = booking.event
     kwargs = selectors.form_options(event)
     priced = bool(kwargs["catalogue"])
@@ -193,8 +192,8 @@ def manage_booking(request, token):
 
 @require_http_methods(["GET", "POST"])
 def substitute_in_booking(request, token, pk):
-    booking = selectors.booking_for_token(token)
-    participant = booking and booking.participants.select_related("event").filter(pk=pk).first()
+    booking = ratelimits.look_up(request, LINKS, selectors.booking_for_token, token)
+    participant = booking.participants.select_related("event").filter(pk=pk).first()
     if participant is None:
         raise Http404
     if not rules.check(rules.Action.SUBSTITUTE, participant):

@@ -4,11 +4,11 @@ The mail's links open this page; only its buttons (POST) accept or decline, so a
 scanner that follows links answers nothing."""
 
 from django.contrib import messages
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from tilmeld.core import ratelimits
 from tilmeld.registrations import rules, selectors
 from tilmeld.registrations.enums import ChangeAction, ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
@@ -19,9 +19,9 @@ from tilmeld.registrations.services.sessions import choice_slots
 
 @require_http_methods(["GET", "POST"])
 def answer_offer(request, token):
-    participant = selectors.participant_for_token(token)
-    if participant is None:
-        raise Http404
+    participant = ratelimits.look_up(
+        request, ratelimits.LINK_FAILURES, selectors.participant_for_token, token
+    )
     if participant.status == ParticipantStatus.CONFIRMED:
         # The accept link clicked again, or the form sent twice: the seat is theirs already.
         if participant.changes.filter(action=ChangeAction.OFFER_ACCEPTED).exists():

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from tilmeld.core import ratelimits
 from tilmeld.core.site import site_settings
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.selectors import event_for_registration
@@ -44,6 +45,7 @@ def register_view(request, slug):
     max_colleagues = max(event.max_booking_size - 1, 0)
     formset_class = colleague_formset(max_colleagues)
     status = 200
+    refused = None
     if request.method == "POST":
         data = request.POST
         adding = "add_colleague" in data
@@ -58,8 +60,12 @@ def register_view(request, slug):
             data, prefix="colleague", form_kwargs=sent, error_messages=COLLEAGUE_ERRORS
         )
         if not adding:
-            if form.is_valid() and colleagues.is_valid():
-                landing, status = _submit(request, event, form, colleagues, kwargs)
+            refused = _registration_refused(request, form)
+            if refused is not None:  # the form comes back as typed, with when to try again
+                form.add_error(None, ratelimits.wait_text(refused))
+                status = 429
+            elif form.is_valid() and colleagues.is_valid():
+                landing, status, refused = _submit(request, event, form, colleagues, kwargs)
                 if landing is not None:
                     # A fragment of its own, or the form's (#error-summary) carries over.
                     return redirect(landing + "#main")
@@ -93,7 +99,27 @@ def register_view(request, slug):
         html = render_to_string("registrations/register.html", context, request=request)
         form_cache.store(slug, get_language(), html)
         return HttpResponse(form_cache.fill(html, request))
-    return render(request, "registrations/register.html", context, status=status)
+    response = render(request, "registrations/register.html", context, status=status)
+    return ratelimits.with_retry_after(response, refused) if refused is not None else response
+
+
+def _registration_refused(request, form) -> ratelimits.Verdict | None:
+    """Counts a registration sent, per client address and per the booker's e-mail address;
+    the verdict when over a limit. Staff registering for others are not counted."""
+    if request.user.is_staff:
+        return None
+    verdict = ratelimits.hit(request, ratelimits.REGISTER_ADDRESS)
+    email = form.data.get("email", "")
+    if verdict and email:
+        verdict = ratelimits.hit(request, ratelimits.REGISTER_EMAIL, ratelimits.email_key(email))
+    return None if verdict else verdict
+
+
+def _reminder_refused(request, email: str) -> ratelimits.Verdict | None:
+    verdict = ratelimits.hit(request, ratelimits.REMINDER_ADDRESS)
+    if verdict:
+        verdict = ratelimits.hit(request, ratelimits.REMINDER_EMAIL, ratelimits.email_key(email))
+    return None if verdict else verdict
 
 
 def _event_and_options(slug: str, *, staff: bool):
@@ -126,12 +152,16 @@ def _submit(request, event, form, colleagues, options):
             catalogue=options["catalogue"],
         )
     except AlreadyRegistered as error:
+        refused = _reminder_refused(request, error.email)
+        if refused is not None:  # no mail, and the page must not say one is on its way
+            form.add_error(None, ratelimits.wait_text(refused))
+            return None, 429, refused
         changes.remind_registered(event, error.email)
         form.add_error(None, error.message)
-        return None, 409
+        return None, 409, None
     except RegistrationError as error:  # next to its field where the page shows one
         form.add_error(form.field_for(error.field), error.message)
-        return None, 409
+        return None, 409, None
     registered = getattr(booking, "registered", None) or list(booking.participants.all())
     # The page to land on is one whose link comes by mail: the booking's only with a summary.
     if sends_summary(booker, people):
@@ -156,4 +186,4 @@ def _submit(request, event, form, colleagues, options):
                 "we will mail you if a seat becomes free."
             ),
         )
-    return landing, 302
+    return landing, 302, None

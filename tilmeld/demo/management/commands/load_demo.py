@@ -4,10 +4,12 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
-from django.utils import timezone
+from django.urls import reverse
+from django.utils import timezone, translation
 
 from tilmeld.core.models import Page, SiteSettings
 from tilmeld.demo import files, money, participants, programme, texts
@@ -39,6 +41,11 @@ def _demo_event(slug: str, da: dict, en: dict, *, start, end_hour: int, **fields
     return event
 
 
+def _danish_url(name: str, *args) -> str:
+    with translation.override("da"):
+        return reverse(name, args=args)
+
+
 class Command(BaseCommand):
     help = "Load the demo association, its conference, news, pages and a staff login."
 
@@ -61,6 +68,11 @@ class Command(BaseCommand):
             self.style.SUCCESS(
                 f"Staff login: user '{STAFF_USER}', password '{password}' at /admin/"
             )
+        )
+        self.stdout.write(
+            f"{settings.AXES_FAILURE_LIMIT} wrong passwords in a row lock a login for "
+            f"{settings.AXES_COOLOFF_TIME.seconds // 60} minutes; the security contact is at "
+            "/.well-known/security.txt"
         )
 
     def past_day(self, staff):
@@ -98,6 +110,9 @@ class Command(BaseCommand):
                 "phone": "33 25 09 35",
                 "footer_text_da": "Foreningen for folkebibliotekerne og deres kommuner.",
                 "footer_text_en": "The association of public libraries and their municipalities.",
+                "security_contact": f"mailto:{texts.SECURITY_CONTACT}",
+                "security_expires_on": timezone.localdate() + dt.timedelta(days=365),
+                "security_policy_url": settings.SITE_URL + _danish_url("page", "sikkerhed"),
             },
         )
 
