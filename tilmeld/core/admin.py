@@ -44,6 +44,7 @@ class SiteSettingsAdmin(SafeChangeListMixin, TranslationAdmin):
             },
         ),
         (_("Footer"), {"fields": ["footer_text"]}),
+        (_("Privacy"), {"fields": ["retention_months"]}),
     ]
 
     def has_add_permission(self, request):
