@@ -138,7 +138,7 @@ class PersonRows:
 def person_rows(email: str) -> PersonRows:
     """What Tilmeld holds about an address, case-insensitive, across every event: six queries
     whatever the number of rows."""
-    email = email.strip()
+    email = email.strip().lower()
     participants = list(
         Participant.objects.filter(email__iexact=email)
         .select_related("event", "check_in")
@@ -176,14 +176,14 @@ def as_json(rows: PersonRows) -> bytes:
 
 
 def _flat(prefix: str, value):
-    if isinstance(value, dict):
+    if isinstance(value, dict) and value:
         for key, item in value.items():
             yield from _flat(f"{prefix}.{key}" if prefix else key, item)
     elif isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
         for number, item in enumerate(value, start=1):
             yield from _flat(f"{prefix}.{number}", item)
-    elif isinstance(value, list):
-        yield prefix, ", ".join(str(v) for v in value)
+    elif isinstance(value, (list, dict)):  # a list of values, or nothing
+        yield prefix, ", ".join("" if v is None else str(v) for v in value)
     else:
         yield prefix, "" if value is None else str(value)
 
