@@ -154,7 +154,8 @@ def test_the_csv_download_has_one_line_per_value(staff_client, conference):
     participation = [
         ("id", str(cai.pk)), ("event", "Konference 2024"), ("booking_id", str(cai.booking_id)),
         ("name", "Cai Berg"), ("email", "cai@example.org"),
-        ("organisation", "Odense Bibliotekerne"), ("job_title", ""), ("phone", ""), ("language", "da"), ("status", "cancelled"),
+        ("organisation", "Odense Bibliotekerne"), ("job_title", ""), ("phone", ""),
+        ("language", "da"), ("status", "cancelled"),
         ("created_at", at), ("cancelled_at", at), ("checked_in_at", ""), ("answers", ""),
         ("history.1.at", at), ("history.1.action", "registered"), ("history.1.changes", ""),
         ("history.1.note", ""), ("history.2.at", at), ("history.2.action", "cancelled"),
