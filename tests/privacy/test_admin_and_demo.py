@@ -37,6 +37,7 @@ def test_the_event_page_says_when_and_what_is_anonymised(client, conference):
 
     with time_machine.travel(local(2025, 1, 15, 12), tick=False):
         page = text(client.get(url))
+    assert "Persondata: anonymiseres 10. marts 2025" in page
     assert (
         "Anonymisering: 10. marts 2025, 12 måneder efter arrangementets afslutning:"
         " 4 deltagere, 2 bookinger og 7 mails. Fakturaer og kreditnotaer er regnskabsmateriale:"
@@ -46,9 +47,11 @@ def test_the_event_page_says_when_and_what_is_anonymised(client, conference):
     with time_machine.travel(local(2025, 3, 11, 12), tick=False):
         retention.sweep()
         page = text(client.get(url))
-        listing = text(client.get(reverse("admin:events_event_changelist")))
+        done = text(client.get(reverse("admin:events_event_changelist"), {"anonymised": "yes"}))
+        waiting = text(client.get(reverse("admin:events_event_changelist"), {"anonymised": "no"}))
+    assert "Persondata: anonymiseret 11. marts 2025" in page
     assert "Anonymisering: Anonymiseret 11. marts 2025." in page
-    assert "Udført 11. marts 2025" in listing
+    assert "Konference 2024" in done and "Konference 2024" not in waiting
 
 
 def test_the_invoice_page_states_the_bookkeeping_rule(client, conference):

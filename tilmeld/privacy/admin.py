@@ -24,20 +24,36 @@ def _day(value) -> str:
     return formats.date_format(value, "DATE_FORMAT")
 
 
+class AnonymisedFilter(admin.SimpleListFilter):
+    title = _("anonymised")
+    parameter_name = "anonymised"
+
+    def lookups(self, request, model_admin):
+        return [("yes", _("Anonymised")), ("no", _("Not yet"))]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(anonymised_at__isnull=self.value() == "no")
+        return queryset
+
+
 admin.site.unregister(Event)
 
 
 @admin.register(Event)
 class EventWithRetentionAdmin(EventWithRegistrationsAdmin):
-    list_display = [*EventWithRegistrationsAdmin.list_display, "anonymisation_day"]
+    # A filter, not a column: the list is as wide as a laptop allows already.
+    list_filter = [*EventWithRegistrationsAdmin.list_filter, AnonymisedFilter]
 
     def get_readonly_fields(self, request, obj=None):
         return [*super().get_readonly_fields(request, obj), "anonymisation"]
 
     def get_fieldsets(self, request, obj=None):
+        """Folded, its heading saying when: the form is long enough already."""
         privacy = (
-            _("Privacy"),
+            self.privacy_heading(obj),
             {
+                "classes": ["collapse"],
                 "fields": ["retention_months", "anonymisation"],
                 "description": _(
                     "When the period is over, the background worker anonymises the participants"
@@ -49,6 +65,16 @@ class EventWithRetentionAdmin(EventWithRegistrationsAdmin):
             },
         )
         return [*super().get_fieldsets(request, obj), privacy]
+
+    @staticmethod
+    def privacy_heading(obj) -> str:
+        if obj is None or obj.pk is None:
+            return _("Privacy")
+        if obj.anonymised_at:
+            return _("Privacy: anonymised on %(day)s") % {"day": _day(obj.anonymised_at)}
+        return _("Privacy: to be anonymised on %(day)s") % {
+            "day": _day(retention.anonymise_at(obj))
+        }
 
     @admin.display(description=_("anonymisation"))
     def anonymisation(self, obj):
@@ -68,12 +94,6 @@ class EventWithRetentionAdmin(EventWithRegistrationsAdmin):
             "mails": plan.mails,
             "rule": BOOKKEEPING_RULE,
         }
-
-    @admin.display(description=_("anonymised"))
-    def anonymisation_day(self, obj):
-        if obj.anonymised_at:
-            return _("Done %(day)s") % {"day": _day(obj.anonymised_at)}
-        return _day(retention.anonymise_at(obj))
 
 
 admin.site.unregister(Invoice)
