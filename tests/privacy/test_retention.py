@@ -246,6 +246,7 @@ def test_dry_run_lists_events_and_invoices_with_their_dates(conference):
     assert "Events (date, participants, bookings, mails):\n  none\n" in out.getvalue()
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection when done
 def test_the_worker_runs_it(conference, run_worker):
     with time_machine.travel(ANONYMISED, tick=False):
         run_worker()
