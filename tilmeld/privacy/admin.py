@@ -1,9 +1,11 @@
 """What staff see of retention: on each event when its participants are anonymised, on each
 invoice how long it is kept unchanged; and the person's-data pages (views.py)."""
 
+import datetime as dt
+
 from django.contrib import admin
 from django.urls import path
-from django.utils import formats
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from tilmeld.events.models import Event
@@ -21,6 +23,8 @@ BOOKKEEPING_RULE = _(
 
 
 def _day(value) -> str:
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value)
     return formats.date_format(value, "DATE_FORMAT")
 
 
