@@ -191,11 +191,11 @@ def test_demo_privacy_policy_promises_only_what_the_site_does(client, demo):
     assert "senest et år" not in page.body_da and "one year" not in page.body_en
     assert (
         "12 måneder efter arrangementets afslutning anonymiseres oplysningerne automatisk, "
-        "medmindre vi ved arrangementet har skrevet en anden periode"
+        "medmindre vi har sat en anden periode for arrangementet"
     ) in " ".join(page.body_da.split())
     assert (
-        "12 months after the event ends the details are anonymised automatically, unless the "
-        "event states a different period"
+        "12 months after the event ends the details are anonymised automatically, unless we "
+        "have set a different period for the event"
     ) in " ".join(page.body_en.split())
     assert (
         "gemmer vi dem uændret i 5 år efter udgangen af det regnskabsår (kalenderår), de hører til"

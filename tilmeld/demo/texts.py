@@ -163,7 +163,7 @@ stilling, dit telefonnummer og dine svar på arrangementets spørgsmål. Vi brug
 at afvikle arrangementet. Oplysninger om kost og helbred er frivillige og ses kun af arrangørerne.
 
 **Hvor længe vi gemmer dem.** 12 måneder efter arrangementets afslutning anonymiseres
-oplysningerne automatisk, medmindre vi ved arrangementet har skrevet en anden periode: navn,
+oplysningerne automatisk, medmindre vi har sat en anden periode for arrangementet: navn,
 e-mail, telefon og stilling erstattes, fritekstsvar og svar om kost og helbred slettes, og
 modtagerne af vores mails fjernes. Tilbage bliver kun antal, arbejdspladser (som institutioner)
 og tidspunkter for fremmøde, så vi kan føre statistik.
@@ -173,7 +173,7 @@ dem uændret i 5 år efter udgangen af det regnskabsår (kalenderår), de hører
 personnavnene fra dem.
 
 **Dine rettigheder.** Skriv til db@db.dk, hvis du vil se, hvad vi har om dig (du får det hele
-som en fil), eller have det slettet. Vi sletter det hele med det samme, undtagen fakturaer,
+som en fil), eller have det slettet. Vi sletter det hele, undtagen fakturaer,
 som vi skal gemme til fristen ovenfor; vi fortæller dig hvilke og hvor længe.
 """,
         "body_en": """\
@@ -182,17 +182,17 @@ and your answers to the event's questions. We use them to run the event. Details
 health are optional and only the organisers see them.
 
 **How long we keep them.** 12 months after the event ends the details are anonymised
-automatically, unless the event states a different period: name, e-mail, phone and job title are
-replaced, free-text answers and answers about diet and health are deleted, and the recipients of
-our mails are removed. Only numbers, workplaces (as institutions) and arrival times remain, for
-our statistics.
+automatically, unless we have set a different period for the event: name, e-mail, phone and job
+title are replaced, free-text answers and answers about diet and health are deleted, and the
+recipients of our mails are removed. Only numbers, workplaces (as institutions) and arrival times
+remain, for our statistics.
 
 **Invoices.** Invoices and credit notes are bookkeeping records. Under the Danish Bookkeeping Act
 we keep them unchanged for 5 years after the end of the financial year (calendar year) they
 belong to. Then the personal names are removed from them.
 
 **Your rights.** Write to db@db.dk to see what we hold about you (you get all of it as a file),
-or to have it erased. We erase it at once, except invoices, which we must keep until the
+or to have it erased. We erase all of it, except invoices, which we must keep until the
 deadline above; we tell you which ones and for how long.
 """,
     },
