@@ -165,8 +165,9 @@ at afvikle arrangementet. Oplysninger om kost og helbred er frivillige og ses ku
 **Hvor længe vi gemmer dem.** 12 måneder efter arrangementets afslutning anonymiseres
 oplysningerne automatisk, medmindre vi har sat en anden periode for arrangementet: navn,
 e-mail, telefon og stilling erstattes, fritekstsvar og svar om kost og helbred slettes, og
-modtagerne af vores mails fjernes. Tilbage bliver kun antal, arbejdspladser (som institutioner)
-og tidspunkter for fremmøde, så vi kan føre statistik.
+modtagerne af vores mails fjernes. Tilbage bliver kun antal, arbejdspladser (som institutioner),
+svar på valgspørgsmål, der ikke handler om kost og helbred, og tidspunkter for fremmøde, så vi kan
+føre statistik.
 
 **Fakturaer.** Fakturaer og kreditnotaer er regnskabsmateriale. Efter bogføringsloven gemmer vi
 dem uændret i 5 år efter udgangen af det regnskabsår (kalenderår), de hører til. Derefter fjernes
@@ -184,8 +185,8 @@ health are optional and only the organisers see them.
 **How long we keep them.** 12 months after the event ends the details are anonymised
 automatically, unless we have set a different period for the event: name, e-mail, phone and job
 title are replaced, free-text answers and answers about diet and health are deleted, and the
-recipients of our mails are removed. Only numbers, workplaces (as institutions) and arrival times
-remain, for our statistics.
+recipients of our mails are removed. Only numbers, workplaces (as institutions), answers to
+choice questions not about diet or health, and arrival times remain, for our statistics.
 
 **Invoices.** Invoices and credit notes are bookkeeping records. Under the Danish Bookkeeping Act
 we keep them unchanged for 5 years after the end of the financial year (calendar year) they
