@@ -253,3 +253,28 @@ def test_the_worker_runs_it(conference, run_worker):
 
     assert Event.objects.get().anonymised_at == ANONYMISED
     assert not Participant.objects.exclude(name="Anonymiseret").exists()
+
+
+def test_someone_registered_after_the_anonymisation_is_anonymised_by_the_next_sweep(
+    conference, staff
+):
+    from tilmeld.registrations.services.booking import Booker, Person, register
+
+    event = conference["event"]
+    with time_machine.travel(ANONYMISED, tick=False):
+        retention.sweep()
+        register(
+            event,
+            booker=Booker("Eja Lund", "eja@example.org"),
+            people=[Person("Eja Lund", "eja@example.org", "Vejle Bibliotekerne")],
+            language="da",
+            by=staff,
+        )
+
+        done = retention.sweep()
+        again = retention.sweep()
+
+    assert (done["participants"], done["bookings"], again["participants"]) == (1, 1, 0)
+    assert not Participant.objects.exclude(name="Anonymiseret").exists()
+    assert not Booking.objects.exclude(booker_name="Anonymiseret").exists()
+    assert not OutboxMessage.objects.filter(to_email__icontains="eja").exists()

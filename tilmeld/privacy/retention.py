@@ -197,6 +197,31 @@ def anonymise_event(event: Event, *, now: dt.datetime | None = None) -> dict[str
     return counts
 
 
+def anonymise_late_rows() -> tuple[int, int]:
+    """Participants and bookings added to an event after it was anonymised (staff registering
+    someone afterwards): anonymised at once, as the rest of the event was."""
+    late = Participant.objects.filter(event__anonymised_at__isnull=False).exclude(
+        email__endswith="@" + anonymise.ANONYMOUS_DOMAIN
+    )
+    late_bookings = Booking.objects.filter(event__anonymised_at__isnull=False).exclude(
+        booker_email__endswith="@" + anonymise.ANONYMOUS_DOMAIN
+    )
+    if not (late.exists() or late_bookings.exists()):
+        return 0, 0
+    with transaction.atomic():
+        events = Event.objects.filter(
+            Q(pk__in=late.values("event_id")) | Q(pk__in=late_bookings.values("event_id"))
+        )
+        mails = OutboxMessage.objects.none()
+        for event in events:
+            mails = mails | event_mails(event)
+        counts = anonymise.participants(late), anonymise.bookings(late_bookings)
+        anonymise.outbox(mails.exclude(to_email=anonymise.OUTBOX_ADDRESS))
+        for event in events:
+            anonymise.webhook_deliveries(event_deliveries(event))
+    return counts
+
+
 def remove_invoice_names(invoice: Invoice, *, now: dt.datetime | None = None) -> bool:
     """Removes the personal names from one invoice past its bookkeeping period; False when it
     is not past it, or was done already."""
@@ -224,6 +249,15 @@ def sweep(now: dt.datetime | None = None) -> dict[str, int]:
         for key in ("participants", "bookings", "mails"):
             done[key] += counts[key]
         log.info("Event %s anonymised: %s", event.pk, counts)
+    late_participants, late_bookings = anonymise_late_rows()
+    if late_participants or late_bookings:
+        done["participants"] += late_participants
+        done["bookings"] += late_bookings
+        log.info(
+            "Anonymised %s participants and %s bookings added after their event was",
+            late_participants,
+            late_bookings,
+        )
     for invoice in due_invoices(timezone.localdate(now)).order_by("pk"):
         try:
             done["invoices"] += remove_invoice_names(invoice, now=now)
