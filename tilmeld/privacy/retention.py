@@ -233,7 +233,8 @@ def remove_invoice_names(invoice: Invoice, *, now: dt.datetime | None = None) ->
 
 def sweep(now: dt.datetime | None = None) -> dict[str, int]:
     """The worker's sweep (settings.WORKER_SWEEPS): anonymises every event whose retention
-    period is over, and removes the names from invoices past their bookkeeping period. Each
+    period is over (and anyone staff added to one afterwards), and removes the names from
+    invoices past their bookkeeping period. Each
     event and each invoice in its own transaction: a crash loses at most the one in hand, which
     the next sweep does. Logs counts only."""
     now = now or timezone.now()
