@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "tilmeld.staff",
     "tilmeld.api",
     "tilmeld.webhooks",
+    "tilmeld.privacy",  # on top of registrations, invoicing and mail: retention, a person's data
     "ninja",  # its Swagger UI files, served from our own static files (no CDN)
     "tilmeld.demo",
     "axes",  # the admin login's lockout (AXES_* below)
@@ -264,6 +265,8 @@ WORKER_SWEEPS = [
     "tilmeld.api.idempotency.sweep",
     "tilmeld.webhooks.delivering.recover_deliveries",
     "tilmeld.webhooks.delivering.prune_deliveries",
+    # Anonymises what is past its retention period (tilmeld.privacy.retention).
+    "tilmeld.privacy.retention.sweep",
 ]
 # E-invoices to public bodies: handed to this backend as OIOUBL 2.1 ("oioubl") or Peppol BIS
 # Billing 3.0 ("peppol"). The folder backend writes them to <dir>/outbox for an access point.

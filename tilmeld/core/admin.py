@@ -53,6 +53,7 @@ class SiteSettingsAdmin(SafeChangeListMixin, TranslationAdmin):
                 ),
             },
         ),
+        (_("Privacy"), {"fields": ["retention_months"]}),
     ]
 
     def has_add_permission(self, request):

@@ -1,5 +1,10 @@
 from django.core.exceptions import ValidationError
-from django.core.validators import URLValidator, validate_email
+from django.core.validators import (
+    MaxValueValidator,
+    MinValueValidator,
+    URLValidator,
+    validate_email,
+)
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -46,6 +51,17 @@ class SiteSettings(models.Model):
     iban = models.CharField(_("IBAN"), max_length=34, blank=True)
     bic = models.CharField(_("BIC"), max_length=11, blank=True)
     payment_days = models.PositiveSmallIntegerField(_("days to pay an invoice"), default=30)
+    # The rule that uses it lives in tilmeld.privacy.retention.
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep participants' details, months"),
+        default=12,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_(
+            "After an event ends, its participants' and bookers' details are kept this many"
+            " months, then anonymised by the background worker. An event may set its own period."
+            " Invoices are kept unchanged for 5 years after the end of their financial year."
+        ),
+    )
     fi_creditor = models.CharField(
         _("FI creditor number"),
         max_length=8,

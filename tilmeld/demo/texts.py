@@ -159,22 +159,43 @@ PAGES = [
         "title_da": "Privatlivspolitik",
         "title_en": "Privacy policy",
         "body_da": """\
-Når du tilmelder dig et arrangement, behandler vi dit navn, din e-mail, din arbejdsplads og dine
-svar på arrangementets spørgsmål. Vi bruger oplysningerne til at afvikle arrangementet.
+Når du tilmelder dig et arrangement, behandler vi dit navn, din e-mail, din arbejdsplads, din
+stilling, dit telefonnummer og dine svar på arrangementets spørgsmål. Vi bruger oplysningerne til
+at afvikle arrangementet. Oplysninger om kost og helbred er frivillige og ses kun af arrangørerne.
 
-Oplysningerne slettes ikke automatisk: vi gemmer dem, indtil du beder os om at slette dem. Skriv
-til db@db.dk, så sletter vi dine oplysninger.
+**Hvor længe vi gemmer dem.** 12 måneder efter arrangementets afslutning anonymiseres
+oplysningerne automatisk, medmindre vi har sat en anden periode for arrangementet: navn,
+e-mail, telefon og stilling erstattes, fritekstsvar og svar om kost og helbred slettes, og
+modtagerne af vores mails fjernes. Tilbage bliver kun antal, arbejdspladser (som institutioner),
+svar på valgspørgsmål, der ikke handler om kost og helbred, og tidspunkter for fremmøde, så vi kan
+føre statistik.
 
-Oplysninger om kost og helbred er frivillige og ses kun af arrangørerne.
+**Fakturaer.** Fakturaer og kreditnotaer er regnskabsmateriale. Efter bogføringsloven gemmer vi
+dem uændret i 5 år efter udgangen af det regnskabsår (kalenderår), de hører til. Derefter fjernes
+personnavnene fra dem.
+
+**Dine rettigheder.** Skriv til db@db.dk, hvis du vil se, hvad vi har om dig (du får det hele
+som en fil), eller have det slettet. Vi sletter det hele, undtagen fakturaer,
+som vi skal gemme til fristen ovenfor; vi fortæller dig hvilke og hvor længe.
 """,
         "body_en": """\
-When you register for an event we process your name, e-mail, workplace and your answers to the
-event's questions. We use them to run the event.
+When you register for an event we process your name, e-mail, workplace, job title, phone number
+and your answers to the event's questions. We use them to run the event. Details about diet and
+health are optional and only the organisers see them.
 
-The details are not deleted automatically: we keep them until you ask us to delete them. Write to
-db@db.dk and we will delete your details.
+**How long we keep them.** 12 months after the event ends the details are anonymised
+automatically, unless we have set a different period for the event: name, e-mail, phone and job
+title are replaced, free-text answers and answers about diet and health are deleted, and the
+recipients of our mails are removed. Only numbers, workplaces (as institutions), answers to
+choice questions not about diet or health, and arrival times remain, for our statistics.
 
-Details about diet and health are optional and only the organisers see them.
+**Invoices.** Invoices and credit notes are bookkeeping records. Under the Danish Bookkeeping Act
+we keep them unchanged for 5 years after the end of the financial year (calendar year) they
+belong to. Then the personal names are removed from them.
+
+**Your rights.** Write to db@db.dk to see what we hold about you (you get all of it as a file),
+or to have it erased. We erase all of it, except invoices, which we must keep until the
+deadline above; we tell you which ones and for how long.
 """,
     },
     {

@@ -202,6 +202,15 @@ class Event(Publishable):
             " booking list."
         ),
     )
+    # When its participants' details are anonymised: tilmeld.privacy.retention owns the rule.
+    retention_months = models.PositiveSmallIntegerField(
+        _("keep participants' details, months"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(120)],
+        help_text=_("After the event ends. Empty: the site's period (site settings)."),
+    )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
     created_at = models.DateTimeField(_("created"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 

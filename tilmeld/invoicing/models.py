@@ -29,10 +29,11 @@ class InvoiceSeries(models.Model):
 
 class Invoice(models.Model):
     """An issued invoice or credit note. Never changed once stored: a database trigger refuses
-    any UPDATE (migration 0002), so a correction is a credit note and a new invoice. What it says
-    is kept whole in `document` (documents.snapshot), from which its PDF and XML are made.
-    A migration that changes this table must make the trigger again on SQLite (see 0007):
-    SQLite copies the table, and the copy has no trigger."""
+    any UPDATE (migration 0008, after 0002) but one, the removal of personal names once the
+    bookkeeping period is over (tilmeld.privacy.retention). A correction is a credit note and a
+    new invoice. What it says is kept whole in `document` (documents.snapshot), from which its
+    PDF and XML are made. A migration that changes this table must make the trigger again on
+    SQLite (as 0008 does): SQLite copies the table, and the copy has no trigger."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=InvoiceKind.choices)
     series = models.ForeignKey(
@@ -65,6 +66,9 @@ class Invoice(models.Model):
     document = models.JSONField(_("document"))
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     issued_by = models.CharField(_("issued by"), max_length=150, blank=True)
+    # The one change the trigger allows (migration 0008): once the bookkeeping period is over,
+    # tilmeld.privacy removes the personal names, once, and sets this.
+    anonymised_at = models.DateTimeField(_("names removed"), null=True, blank=True)
 
     class Meta:
         ordering = ["-issued_at", "-id"]
