@@ -255,3 +255,8 @@ TILMELD_API_RATE_PUBLIC = env.int("TILMELD_API_RATE_PUBLIC", default=300)
 WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("TILMELD_WEBHOOKS_ALLOW_PRIVATE_URLS", default=False)
 WEBHOOKS_SEND_LEASE = env.float("TILMELD_WEBHOOKS_SEND_LEASE", default=60)
 WEBHOOKS_CACHE_SECONDS = env.float("TILMELD_WEBHOOKS_CACHE_SECONDS", default=5)
+
+# --- Staff two-factor login (tilmeld.accounts, django-otp) and the audit log (tilmeld.audit) ---
+INSTALLED_APPS += [
+    "tilmeld.audit",
+]
