@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from tilmeld.audit.models import AuditEntry
 from tilmeld.audit.services import person_reference
@@ -17,7 +18,7 @@ class AuditEntryAdmin(admin.ModelAdmin):
     list_select_related = ["event"]
     date_hierarchy = "at"
     search_fields = ["username", "target"]
-    search_help_text = None
+    search_help_text = _("A username, or a person's whole e-mail address.")
 
     def get_search_results(self, request, queryset, search_term):
         # A person is stored as a reference, so an address typed in the search finds its entries.
