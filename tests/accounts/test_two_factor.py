@@ -287,3 +287,34 @@ def test_a_user_who_owes_the_code_cannot_change_devices(client):
     assert set(
         StaticToken.objects.filter(device__user=user).values_list("token", flat=True)
     ) == set(codes)
+
+
+def test_a_superuser_removes_a_lost_app_and_its_owner_can_set_up_again(client):
+    owner = StaffFactory(username="bo")
+    device, _codes = give_authenticator(owner)
+    admin_user = StaffFactory()
+    give_authenticator(admin_user)
+    client.force_login(admin_user)
+    client.post(
+        reverse("accounts:verify"),
+        {"code": app_code(TOTPDevice.objects.get(user=admin_user))},
+    )
+
+    listed = content(client.get(reverse("admin:accounts_authenticatorapp_changelist")))
+    client.post(
+        reverse("admin:accounts_authenticatorapp_delete", args=[device.pk]), {"post": "yes"}
+    )
+
+    assert "bo" in listed and "Godkendelsesapps" in listed
+    assert not TOTPDevice.objects.filter(user=owner).exists()
+    assert not StaticDevice.objects.filter(user=owner).exists()
+    assert TOTPDevice.objects.filter(user=admin_user).exists()
+
+
+def test_staff_who_are_not_superusers_do_not_see_others_apps(client):
+    give_authenticator(StaffFactory(username="bo"))
+    log_in(client, StaffFactory(is_superuser=False, username="kim"))
+
+    response = client.get(reverse("admin:accounts_authenticatorapp_changelist"))
+
+    assert response.status_code == 403
