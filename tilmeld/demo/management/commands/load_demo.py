@@ -7,10 +7,11 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from tilmeld.core.models import Page, SiteSettings
-from tilmeld.demo import files, money, participants, programme, texts
+from tilmeld.demo import audit, files, money, participants, programme, texts
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 from tilmeld.news.models import Article
 from tilmeld.staff.models import Audience, Broadcast
@@ -62,6 +63,10 @@ class Command(BaseCommand):
                 f"Staff login: user '{STAFF_USER}', password '{password}' at /admin/"
             )
         )
+        self.stdout.write(
+            f"Two-factor login (optional in the demo, TILMELD_STAFF_2FA_REQUIRED=1 makes it a "
+            f"must): set it up at {reverse('accounts:setup')} with an authenticator app"
+        )
 
     def past_day(self, staff):
         """The 2016 conference as it went: participants, arrivals, no-shows, a message sent."""
@@ -79,6 +84,7 @@ class Command(BaseCommand):
                 created_by=staff,
                 recipient_count=conference.participants.filter(status="confirmed").count(),
             )
+        audit.past_access(conference, staff)
 
     def site(self):
         SiteSettings.objects.update_or_create(
