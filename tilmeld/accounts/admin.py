@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from tilmeld.accounts import services
 from tilmeld.accounts.models import AuthenticatorApp
+from tilmeld.core.admin_mixins import SafeChangeListMixin
 
 for model in (TOTPDevice, StaticDevice):
     if admin.site.is_registered(model):
@@ -15,7 +16,7 @@ for model in (TOTPDevice, StaticDevice):
 
 
 @admin.register(AuthenticatorApp)
-class AuthenticatorAppAdmin(admin.ModelAdmin):
+class AuthenticatorAppAdmin(SafeChangeListMixin, admin.ModelAdmin):
     list_display = ["owner", "app_name", "added", "last_used"]
     list_select_related = ["user"]
     search_fields = ["user__username", "user__email"]

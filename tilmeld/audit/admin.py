@@ -3,10 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tilmeld.audit.models import AuditEntry
 from tilmeld.audit.services import person_reference
+from tilmeld.core.admin_mixins import SafeChangeListMixin
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(SafeChangeListMixin, admin.ModelAdmin):
     """Read by superusers only, changed by no one: a log that staff could edit proves nothing."""
 
     list_display = ["at", "username", "action", "event", "target", "count", "ip_address"]
