@@ -3,7 +3,7 @@ import re
 import pytest
 import time_machine
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.http import urlencode
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -318,3 +318,32 @@ def test_staff_who_are_not_superusers_do_not_see_others_apps(client):
     response = client.get(reverse("admin:accounts_authenticatorapp_changelist"))
 
     assert response.status_code == 403
+
+
+def test_a_session_older_than_a_device_set_up_elsewhere_asks_for_its_code(client, settings):
+    settings.STAFF_2FA_REQUIRED = True
+    user = StaffFactory()
+    log_in(client, user)
+    assert client.get(reverse("admin:index"))["Location"].startswith(reverse("accounts:setup"))
+    give_authenticator(user)  # in another browser
+
+    response = client.get(reverse("accounts:setup"))
+
+    assert response["Location"] == verify_url(reverse("accounts:setup"))
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_the_code_page_speaks_english_at_the_english_admin(client):
+    user = StaffFactory()
+    device, _codes = give_authenticator(user)
+    log_in(client, user)
+
+    with translation.override("en"):
+        verify = reverse("accounts:verify")
+    response = client.post(verify, {"code": wrong_code(device)})
+
+    assert verify == "/en/admin/two-factor/verify/"
+    assert errors(response) == [
+        "The code is wrong or has expired. Type the six digits your app shows now."
+    ]
+    assert "<h1>Two-factor login</h1>" in content(response)

@@ -35,13 +35,13 @@ def missing_step(request) -> str | None:
     if not (user.is_authenticated and user.is_staff) or user.is_verified():
         return None
     has_device = request.session.get(HAS_DEVICE_KEY)
-    if has_device is None:
+    required = two_factor_required(user)
+    # Before sending someone to set up, look again: they may have done it in another browser.
+    if has_device is None or (required and not has_device):
         has_device = request.session[HAS_DEVICE_KEY] = user_has_device(user)
     if has_device:
         return VERIFY
-    if two_factor_required(user):
-        return SETUP
-    return None
+    return SETUP if required else None
 
 
 def authenticator_devices(user):
