@@ -274,4 +274,3 @@ MIDDLEWARE += [
 # up two-factor login. Off by default so the demo runs in one step; turn it on in production.
 STAFF_2FA_REQUIRED = env.bool("TILMELD_STAFF_2FA_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("TILMELD_OTP_ISSUER", default="Tilmeld")
-OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # superusers may remove a device, never read its secret

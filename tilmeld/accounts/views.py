@@ -47,6 +47,13 @@ def _owes_code(request) -> bool:
     return not request.user.is_verified() and user_has_device(request.user)
 
 
+def _refuse(form, error: TwoFactorError) -> None:
+    """Shows why the code was refused, with the field emptied: a code is typed afresh."""
+    form.add_error("code", str(error))
+    form.data = form.data.copy()
+    form.data["code"] = ""
+
+
 def _verified_in(request, device) -> None:
     django_otp.login(request, device)
     request.session[selectors.HAS_DEVICE_KEY] = True
@@ -61,7 +68,7 @@ def verify(request):
         try:
             device = services.verify_code(request.user, form.cleaned_data["code"])
         except TwoFactorError as error:
-            form.add_error("code", str(error))
+            _refuse(form, error)
         else:
             _verified_in(request, device)
             return HttpResponseRedirect(_next(request))
@@ -90,7 +97,7 @@ def setup(request):
         try:
             codes = services.confirm_authenticator(device, form.cleaned_data["code"])
         except TwoFactorError as error:
-            form.add_error("code", str(error))
+            _refuse(form, error)
         else:
             _verified_in(request, device)
             flash.success(request, _("Two-factor login is set up."))
