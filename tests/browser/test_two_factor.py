@@ -71,7 +71,9 @@ def test_required_setup_with_qr_code_then_a_recovery_code_works_once(open_page, 
         assert len(codes) == 10
         axe(page)
         page.get_by_role("link", name="Jeg har gemt dem – fortsæt").click()
-        page.get_by_role("link", name="Totrinslogin").wait_for()
+        page.get_by_role("link", name="Totrinslogin").click()  # the user links, by its name
+        page.get_by_text("Du har 10 ubrugte gendannelseskoder.").wait_for()
+        axe(page)
 
         page.get_by_role("button", name="Log ud").click()
         type_password(page, user)
