@@ -337,3 +337,22 @@ WEBHOOKS_ALLOW_PRIVATE_URLS = env.bool("TILMELD_WEBHOOKS_ALLOW_PRIVATE_URLS", de
 WEBHOOKS_SEND_LEASE = env.float("TILMELD_WEBHOOKS_SEND_LEASE", default=60)
 WEBHOOKS_CACHE_SECONDS = env.float("TILMELD_WEBHOOKS_CACHE_SECONDS", default=5)
 WEBHOOKS_KEEP_DAYS = env.int("TILMELD_WEBHOOKS_KEEP_DAYS", default=30)
+
+# --- Staff two-factor login (tilmeld.accounts, django-otp) and the audit log (tilmeld.audit) ---
+INSTALLED_APPS += [
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "tilmeld.accounts",
+    "tilmeld.audit",
+]
+# After AuthenticationMiddleware: OTPMiddleware tells whether this session gave its code; ours
+# then sends staff who owe it to the code or setup page before any admin page opens.
+MIDDLEWARE += [
+    "django_otp.middleware.OTPMiddleware",
+    "tilmeld.accounts.middleware.StaffTwoFactorMiddleware",
+]
+# Staff who can see participants (superusers, or with registrations.view_participant) must set
+# up two-factor login. Off by default so the demo runs in one step; turn it on in production.
+STAFF_2FA_REQUIRED = env.bool("TILMELD_STAFF_2FA_REQUIRED", default=False)
+OTP_TOTP_ISSUER = env.str("TILMELD_OTP_ISSUER", default="Tilmeld")

@@ -23,6 +23,7 @@ urlpatterns += i18n_patterns(
     path("", include("tilmeld.invoicing.urls")),
     path(_("pages/<slug:slug>/"), core_views.page_detail, name="page"),
     path("admin/tilmeld/", include("tilmeld.staff.urls")),
+    path("admin/two-factor/", include("tilmeld.accounts.urls")),
     path("admin/", admin.site.urls),
     prefix_default_language=False,
 )

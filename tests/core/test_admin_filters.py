@@ -32,6 +32,7 @@ def superuser_client(client, site):
 
 def test_the_admins_with_a_date_drill_down_are_all_checked():
     assert [model._meta.label for model, _ in DATED] == [
+        "audit.AuditEntry",
         "events.Event",
         "mail.OutboxMessage",
         "news.Article",

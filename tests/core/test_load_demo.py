@@ -233,3 +233,27 @@ def test_demo_meeting_has_an_open_offer_and_a_waiting_list(demo, client):
     )
     assert page.status_code == 200
     assert "Sig ja til pladsen" in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_demo_prints_how_to_set_up_two_factor_login_and_shows_an_audit_log():
+    from tilmeld.audit.models import AuditEntry
+
+    out = StringIO()
+    with time_machine.travel(TODAY, tick=False):
+        call_command("load_demo", password="demo-password", stdout=out)
+
+    assert out.getvalue().splitlines()[-2:] == [
+        "Staff login: user 'staff', password 'demo-password' at /admin/",
+        "Two-factor login (optional in the demo, TILMELD_STAFF_2FA_REQUIRED=1 makes it a must): "
+        "set it up at /admin/two-factor/setup/ with an authenticator app",
+    ]
+    assert list(
+        AuditEntry.objects.filter(event__slug=CONFERENCE).values_list("username", "action")
+    ) == [
+        ("staff", "checkin_search"),
+        ("staff", "export"),
+        ("staff", "export"),
+        ("staff", "message"),
+        ("staff", "participant_list"),
+    ]

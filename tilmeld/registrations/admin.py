@@ -14,6 +14,8 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from modeltranslation.admin import TranslationStackedInline
 
+from tilmeld.audit.enums import AuditAction
+from tilmeld.audit.services import record_request
 from tilmeld.core.admin_mixins import SafeChangeListMixin
 from tilmeld.core.dates import datetime_text
 from tilmeld.events.admin import CoOrganiserInline, EventAdmin
@@ -404,7 +406,15 @@ class ParticipantAdmin(SafeChangeListMixin, StaffParticipantViews, admin.ModelAd
 
     @admin.action(description=_("Export the selected as a spreadsheet (CSV)"))
     def export_csv(self, request, queryset):
-        rows = queryset.prefetch_related("session_choices__session").order_by("name")
+        rows = list(queryset.prefetch_related("session_choices__session").order_by("name"))
+        one_event = len({row.event_id for row in rows}) == 1
+        record_request(
+            request,
+            AuditAction.EXPORT,
+            event=rows[0].event if one_event else None,
+            target="csv (selected)",
+            count=len(rows),
+        )
         response = HttpResponse(participants_csv(rows), content_type="text/csv; charset=utf-8")
         stem = pgettext("file name", "participants")
         response["Content-Disposition"] = f'attachment; filename="{stem}.csv"'
@@ -429,4 +439,19 @@ class ParticipantAdmin(SafeChangeListMixin, StaffParticipantViews, admin.ModelAd
             **(extra_context or {}),
             "register_url": reverse("admin:registrations_participant_register"),
         }
-        return super().changelist_view(request, extra_context)
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if request.method == "GET" and changelist is not None:
+            record_request(
+                request,
+                AuditAction.PARTICIPANT_LIST,
+                event=_filtered_event(request),
+                count=changelist.result_count,
+            )
+        return response
+
+
+def _filtered_event(request) -> Event | None:
+    """The event the participant list is filtered by, for the audit log."""
+    event_id = request.GET.get("event__id__exact", "")
+    return Event.objects.filter(pk=event_id).first() if event_id.isdigit() else None

@@ -17,6 +17,8 @@ from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from tilmeld.audit.enums import AuditAction
+from tilmeld.audit.services import record_request
 from tilmeld.events.models import Event
 from tilmeld.registrations.services import checkin as service
 from tilmeld.staff.access import admin_context, event_or_404, staff_view
@@ -138,6 +140,9 @@ def badges(request, event_id):
             request, title=_("Badges: %(title)s") % {"title": event.title}, event=event, form=form
         )
         return render(request, "staff/badges/none.html", context, status=200 if valid else 400)
+    record_request(
+        request, AuditAction.EXPORT, event=event, target="badges", count=len(participants)
+    )
     pdf = badges_pdf(
         event, participants, layout=filters.get("layout") or "2x4", language=get_language()
     )

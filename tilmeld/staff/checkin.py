@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from tilmeld.audit.enums import AuditAction
+from tilmeld.audit.services import record_request
 from tilmeld.core import ratelimits
 from tilmeld.core.dates import clock
 from tilmeld.core.text import single_line
@@ -47,12 +49,15 @@ def checkin_page(request, event_id):
     event = event_or_404(event_id)
     query = single_line(request.GET.get("q", ""))[:MAX_QUERY]
     arrived, expected = service.arrivals(event)
+    results = service.search_participants(event, query)
+    if query:
+        record_request(request, AuditAction.CHECKIN_SEARCH, event=event, count=len(results))
     context = admin_context(
         request,
         title=_("Check-in: %(title)s") % {"title": event.title},
         event=event,
         query=query,
-        results=service.search_participants(event, query),
+        results=results,
         limit=service.SEARCH_LIMIT,
         arrived=arrived,
         expected=expected,
@@ -184,7 +189,11 @@ def no_shows_page(request, event_id):
 
 def no_shows_download(request, event_id):
     event = event_or_404(event_id)
-    response = HttpResponse(no_shows_csv(service.no_shows(event)), content_type="text/csv")
+    missing = list(service.no_shows(event))
+    record_request(
+        request, AuditAction.EXPORT, event=event, target="no-shows csv", count=len(missing)
+    )
+    response = HttpResponse(no_shows_csv(missing), content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-no-shows.csv"'
     return response
 

@@ -13,6 +13,8 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import get_language, gettext_lazy, pgettext, pgettext_lazy
 from django.utils.translation import gettext as _
 
+from tilmeld.audit.enums import AuditAction
+from tilmeld.audit.services import record_request
 from tilmeld.events.models import Event
 from tilmeld.registrations import exports
 from tilmeld.registrations.selectors import event_questions
@@ -129,6 +131,7 @@ def export_view(request, event_id: int):
             sessions=form.cleaned_data.get("sessions", ""),
             slots=slots,
         )
+        record_request(request, AuditAction.EXPORT, event=event, target=form.cleaned_data["format"])
         return _download(table, event, form.cleaned_data["format"])
     context = admin_context(request, title=_("Export participants"), event=event, form=form)
     return TemplateResponse(request, "staff/exports/export_form.html", context)
@@ -192,7 +195,11 @@ def door_list_pdf(event: Event, participants, *, language: str) -> bytes:
 def door_list_view(request, event_id: int):
     _check_permission(request)
     event = event_or_404(event_id)
-    pdf = door_list_pdf(event, exports.door_list(event), language=get_language())
+    participants = list(exports.door_list(event))
+    pdf = door_list_pdf(event, participants, language=get_language())
+    record_request(
+        request, AuditAction.EXPORT, event=event, target="door list", count=len(participants)
+    )
     response = HttpResponse(pdf, content_type="application/pdf")
     # Translators: the start of the door list's file name, lower case without spaces.
     stem = pgettext("file name", "door-list")

@@ -9,6 +9,8 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from tilmeld.audit.enums import AuditAction
+from tilmeld.audit.services import record_request
 from tilmeld.events.models import Session
 from tilmeld.mail.models import OutboxMessage
 from tilmeld.staff import broadcasts
@@ -60,6 +62,13 @@ def compose(request, event_id):
         if action == "send":
             broadcast = broadcasts.send_broadcast(event, **data, by=request.user)
             count = broadcast.recipient_count
+            record_request(
+                request,
+                AuditAction.MESSAGE,
+                event=event,
+                target=f"broadcast {broadcast.pk}",
+                count=count,
+            )
             done = ngettext(
                 "The message is on its way to %(count)d participant.",
                 "The message is on its way to %(count)d participants.",

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tilmeld.core.models import Page, SiteSettings
-from tilmeld.demo import files, money, participants, programme, texts
+from tilmeld.demo import audit, files, money, participants, programme, texts
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 from tilmeld.news.models import Article
 from tilmeld.privacy import retention
@@ -78,6 +78,10 @@ class Command(BaseCommand):
             f"{settings.AXES_COOLOFF_TIME.seconds // 60} minutes; the security contact is at "
             "/.well-known/security.txt"
         )
+        self.stdout.write(
+            f"Two-factor login (optional in the demo, TILMELD_STAFF_2FA_REQUIRED=1 makes it a "
+            f"must): set it up at {reverse('accounts:setup')} with an authenticator app"
+        )
 
     def past_day(self, staff):
         """The 2016 conference as it went: participants, arrivals, no-shows, a message sent."""
@@ -95,6 +99,7 @@ class Command(BaseCommand):
                 created_by=staff,
                 recipient_count=conference.participants.filter(status="confirmed").count(),
             )
+        audit.past_access(conference, staff)
 
     def site(self):
         SiteSettings.objects.update_or_create(
