@@ -150,6 +150,7 @@ def create_booking(request, slug: Slug, payload: schemas.BookingIn):
             slots=options["slots"],
             payer=people.payer(payload.payer),
             catalogue=options["catalogue"],
+            accepts_terms=payload.accepts_terms,
         )
     except RegistrationError as error:
         raise registration_problem(error) from None

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from tilmeld.core import terms
 from tilmeld.core.site import site_settings
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.selectors import event_for_registration
@@ -40,7 +41,8 @@ def register_view(request, slug):
     shared = form_cache.applies(request)
     if shared and (html := form_cache.get(slug, get_language())):
         return HttpResponse(form_cache.fill(html, request))
-    event, kwargs = _event_and_options(slug, staff=request.user.is_staff)
+    event, options = _event_and_options(slug, staff=request.user.is_staff)
+    kwargs = {**options, "listing": True}  # each participant may join the participant list
     max_colleagues = max(event.max_booking_size - 1, 0)
     formset_class = colleague_formset(max_colleagues)
     status = 200
@@ -87,6 +89,7 @@ def register_view(request, slug):
         "can_register": availability.state in OPEN_STATES or request.user.is_staff,
         "can_add_colleague": len(colleagues.forms) < max_colleagues,
         "contact_email": event.contact_email or site.contact_email,
+        "terms": terms.current_terms(),
     }
     if shared:
         context["csrf_token"] = form_cache.CSRF_MARK
@@ -124,6 +127,7 @@ def _submit(request, event, form, colleagues, options):
             slots=options["slots"],
             payer=form.payer(),
             catalogue=options["catalogue"],
+            accepts_terms=form.cleaned_data["consent"],
         )
     except AlreadyRegistered as error:
         changes.remind_registered(event, error.email)
