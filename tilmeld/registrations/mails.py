@@ -44,9 +44,22 @@ def _payer(booking: Booking):
     return getattr(booking, "payer", None)
 
 
+def accepted_terms(booking: Booking) -> list[tuple[str, str]]:
+    """(title with version, address) of the privacy policy and terms the booking accepted:
+    the confirmation links to the very text the person agreed to."""
+    versions = [booking.privacy_version, booking.terms_version]
+    return [(str(v), _absolute(v.get_absolute_url())) for v in versions if v is not None]
+
+
 def _participant_mail(message, template: str, *, with_ics: bool, offer: bool = False):
     participant = Participant.objects.select_related(
-        "event", "event__venue", "booking", "price", "booking__payer"
+        "event",
+        "event__venue",
+        "booking",
+        "price",
+        "booking__payer",
+        "booking__privacy_version__page",
+        "booking__terms_version__page",
     ).get(pk=message.params["participant"])
     event = participant.event
     site = site_settings()
@@ -68,6 +81,8 @@ def _participant_mail(message, template: str, *, with_ics: bool, offer: bool = F
         # Whether a freed seat would now be offered rather than given (the waiting-list mail).
         "offers": rules.promotion(event) != WaitingListMode.AUTOMATIC,
         "binding": event.is_binding(),
+        # Not to someone who took over a seat: the booker accepted them, not they.
+        "accepted_terms": [] if participant.replaces_id else accepted_terms(participant.booking),
     }
     if offer:
         # As made, whatever happened since the mail was queued: the page behind the links says
