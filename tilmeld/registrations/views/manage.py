@@ -106,9 +106,14 @@ def manage_participant(request, token):
                 messages.error(request, _("That change is not possible for this registration."))
                 status = 409
         except RegistrationError as error:
-            form = {"substitute": substitute_form, "sessions": session_form}.get(action, edit_form)
-            form.add_error(error.field if error.field in form.fields else None, error.message)
             status = 409
+            if action == "listing":  # a form of one checkbox: the reason goes above it all
+                messages.error(request, error.message)
+            else:
+                form = {"substitute": substitute_form, "sessions": session_form}.get(
+                    action, edit_form
+                )
+                form.add_error(error.field if error.field in form.fields else None, error.message)
     participant = selectors.participant_for_token(token)  # as changed, with its relations
     priced = bool(options["catalogue"])
     context = {
