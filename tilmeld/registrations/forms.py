@@ -24,8 +24,8 @@ def listing_field() -> forms.BooleanField:
         label=_("Show my name, organisation and job title to the other participants"),
         required=False,
         help_text=_(
-            "Only confirmed participants see the list, through their own link. You can change"
-            " your mind at any time."
+            "The list shows name, organisation and job title. Only confirmed participants see"
+            " it, through their own link. You can change your mind at any time."
         ),
     )
 
