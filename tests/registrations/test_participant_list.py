@@ -3,13 +3,18 @@
 import re
 
 import pytest
+from django.test import Client
 from django.urls import reverse
 
+from tests.api.conftest import Api
 from tests.factories import EventFactory, StaffFactory, register_people
 from tests.registrations.test_views import form_data, register_url
+from tilmeld.api.enums import Scope
+from tilmeld.api.tokens import create_token
 from tilmeld.registrations.enums import ChangeAction
 from tilmeld.registrations.models import Participant
 from tilmeld.registrations.services import changes
+from tilmeld.registrations.services.booking import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +189,39 @@ def test_the_list_page_query_count_does_not_grow(client, site, django_assert_num
         response = client.get(list_url(people[0]))
 
     assert len(rows(response)) == count
+
+
+def test_a_colleague_taking_over_a_seat_is_not_listed_until_they_agree(client, site):
+    event = EventFactory()
+    anne, bo = register_people(event, "Anne", "Bo")
+    agree(anne)
+
+    new = changes.substitute_participant(anne, Person("Dorte", "dorte@example.org"))
+
+    assert (new.status, new.in_participant_list) == ("confirmed", False)
+    assert rows(client.get(list_url(bo))) == []
+
+
+def test_the_api_registers_and_shows_each_participants_answer(site):
+    EventFactory(slug="moede")
+    _row, token = create_token(StaffFactory(), name="CRM", scopes=Scope.values)
+    headers = {"Authorization": f"Bearer {token}", "Accept-Language": "en"}
+    anna = {"name": "Anna", "email": "anna@example.org"}
+    bo = {"name": "Bo", "email": "bo@example.org"}
+    api = Api(Client())
+
+    made = api.post(
+        "/events/moede/bookings",
+        {"booker": anna, "participants": [{**anna, "in_participant_list": True}, bo]},
+        headers,
+    )
+    listed = api.get("/events/moede/participants", headers)
+
+    assert [(p["name"], p["in_participant_list"]) for p in made.json()["participants"]] == [
+        ("Anna", True),
+        ("Bo", False),
+    ]
+    assert [(p["name"], p["in_participant_list"]) for p in listed.json()["items"]] == [
+        ("Anna", True),
+        ("Bo", False),
+    ]
