@@ -3,6 +3,7 @@ accepted, and when: the public form (alone or with colleagues), the REST API; st
 registrations record none."""
 
 import datetime as dt
+import re
 
 import pytest
 import time_machine
@@ -209,3 +210,30 @@ def test_staff_registering_in_the_admin_record_no_terms_and_the_page_says_so(
         '<a href="/sider/tilmeldingsbetingelser/version/2/">Tilmeldingsbetingelser, version 2</a>'
         " (2. marts 2027, kl. 10.00)"
     ) in anne_page.content.decode()
+
+
+def test_terms_changed_while_filling_in_the_form_are_shown_again_before_anyone_registers(
+    client, site, published_terms
+):
+    _privacy, conditions = published_terms
+    event = EventFactory()
+    page = client.get(register_url(event)).content.decode()
+    shown = re.search(r'name="terms_shown" value="([^"]+)"', page).group(1)
+    data = {**form_data(client, event), "terms_shown": shown}
+    conditions.body_da = "B3"
+    terms.save_page(conditions)
+
+    refused = client.post(register_url(event), data)
+    again = client.post(register_url(event), {**data, "terms_shown": "1.3"})
+
+    html = refused.content.decode()
+    assert shown == "1.2"  # privacy policy version 1, terms version 2
+    assert refused.status_code == 409
+    assert (
+        "Privatlivspolitikken eller tilmeldingsbetingelserne er ændret, mens du udfyldte"
+        " formularen. Læs den nye version, og send formularen igen."
+    ) in html
+    assert '<a href="/sider/tilmeldingsbetingelser/version/3/">' in html
+    assert 'name="terms_shown" value="1.3"' in html
+    assert again.status_code == 302
+    assert accepted(Booking.objects.get())[:2] == (1, 3)

@@ -25,6 +25,12 @@ class CurrentTerms:
     def versions(self) -> list[PageVersion]:
         return [v for v in (self.privacy, self.terms) if v is not None]
 
+    @property
+    def key(self) -> str:
+        """ "3.2": privacy policy version 3, terms version 2 (0: none). The form sends back the
+        key it showed, so a change meanwhile is noticed."""
+        return ".".join(str(v.number if v else 0) for v in (self.privacy, self.terms))
+
 
 def save_page(page: Page, *, by=None) -> PageVersion | None:
     """Saves `page`; for the privacy policy or the registration terms, records a new version

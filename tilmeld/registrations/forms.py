@@ -229,6 +229,9 @@ class BookingForm(price_fields.PayerFields, PersonForm):
         label=_("I have read and accept the privacy policy and the registration terms."),
         error_messages={"required": _("Please accept the privacy terms to register.")},
     )
+    # The versions of the privacy policy and terms the page linked to (core.terms.CurrentTerms.key),
+    # written by the template: a page sent back after a change must show the new ones.
+    terms_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     form_token = forms.UUIDField(
         label=_("Form"),
         widget=forms.HiddenInput,

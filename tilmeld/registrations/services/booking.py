@@ -199,12 +199,23 @@ def _mail(participants, keys: list) -> None:
         mails.to_participant(participant, "registered", pk=key)
 
 
-def accepted_terms(accepts_terms: bool, *, by=None) -> dict:
+def accepted_terms(accepts_terms: bool, *, by=None, shown: str | None = None) -> dict:
     """The Booking fields recording what the booker accepted: the current privacy policy and
     registration terms (core.terms) and when. Anyone but staff must accept them when the site
-    has any; a booking staff make records none unless they say the person accepted."""
+    has any; a booking staff make records none unless they say the person accepted. `shown`:
+    the CurrentTerms.key of the versions the form linked to; when the terms changed since,
+    the booker is asked to read them again."""
     staff = by is not None and by.is_staff
     current = terms.current_terms()
+    if accepts_terms and shown is not None and shown != current.key:
+        raise RegistrationError(
+            _(
+                "The privacy policy or the registration terms changed while you filled in the"
+                " form. Please read the new version and send the form again."
+            ),
+            code="terms_changed",
+            field="consent",
+        )
     if not accepts_terms:
         if current.versions and not staff:
             raise RegistrationError(
@@ -239,6 +250,7 @@ def register(
     payer: PayerData | None = None,
     catalogue: pricing.Catalogue | None = None,
     accepts_terms: bool = False,
+    terms_shown: str | None = None,
 ) -> Booking:
     """Registers `people` for `event` in one booking.
 
@@ -249,10 +261,11 @@ def register(
     same form token returns the first booking. `slots` and `catalogue` (the event's prices) save
     queries when the caller has them. A priced event needs a `payer` (services.prices.decide).
     `accepts_terms`: the booker accepted the current privacy policy and registration terms,
-    which the booking records (accepted_terms: required of all but staff)."""
+    which the booking records (accepted_terms: required of all but staff); `terms_shown`, the
+    versions the form showed, must still be the current ones."""
     token = form_token or uuid.uuid4()
     check_open(event, by=by)
-    accepted = accepted_terms(accepts_terms, by=by)
+    accepted = accepted_terms(accepts_terms, by=by, shown=terms_shown)
     # Addresses already registered are found by the unique index below: one query fewer here.
     _check_people(event, people, by=by, taken=False)
     _check_sessions(event, people, by=by, slots=slots)

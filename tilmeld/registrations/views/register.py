@@ -128,6 +128,7 @@ def _submit(request, event, form, colleagues, options):
             payer=form.payer(),
             catalogue=options["catalogue"],
             accepts_terms=form.cleaned_data["consent"],
+            terms_shown=form.cleaned_data["terms_shown"] or None,
         )
     except AlreadyRegistered as error:
         changes.remind_registered(event, error.email)
