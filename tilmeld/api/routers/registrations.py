@@ -154,6 +154,7 @@ def create_booking(request, slug: Slug, payload: schemas.BookingIn):
             payer=people.payer(payload.payer),
             catalogue=options["catalogue"],
             accepts_terms=payload.accepts_terms,
+            current_terms=options["terms"],
         )
     except RegistrationError as error:
         raise registration_problem(error) from None

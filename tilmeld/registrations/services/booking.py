@@ -199,14 +199,17 @@ def _mail(participants, keys: list) -> None:
         mails.to_participant(participant, "registered", pk=key)
 
 
-def accepted_terms(accepts_terms: bool, *, by=None, shown: str | None = None) -> dict:
+def accepted_terms(accepts_terms: bool, *, by=None, shown: str | None = None, current=None) -> dict:
     """The Booking fields recording what the booker accepted: the current privacy policy and
     registration terms (core.terms) and when. Anyone but staff must accept them when the site
     has any; a booking staff make records none unless they say the person accepted. `shown`:
     the CurrentTerms.key of the versions the form linked to; when the terms changed since,
-    the booker is asked to read them again."""
+    the booker is asked to read them again. `current` (core.terms.CurrentTerms) saves a query
+    when the caller has them."""
     staff = by is not None and by.is_staff
-    current = terms.current_terms()
+    if staff and not accepts_terms:
+        return {}
+    current = terms.current_terms() if current is None else current
     if accepts_terms and shown is not None and shown != current.key:
         raise RegistrationError(
             _(
@@ -251,6 +254,7 @@ def register(
     catalogue: pricing.Catalogue | None = None,
     accepts_terms: bool = False,
     terms_shown: str | None = None,
+    current_terms: terms.CurrentTerms | None = None,
 ) -> Booking:
     """Registers `people` for `event` in one booking.
 
@@ -262,10 +266,11 @@ def register(
     queries when the caller has them. A priced event needs a `payer` (services.prices.decide).
     `accepts_terms`: the booker accepted the current privacy policy and registration terms,
     which the booking records (accepted_terms: required of all but staff); `terms_shown`, the
-    versions the form showed, must still be the current ones."""
+    versions the form showed, must still be the current ones (`current_terms`, as the
+    form's event cache holds them, saves a query)."""
     token = form_token or uuid.uuid4()
     check_open(event, by=by)
-    accepted = accepted_terms(accepts_terms, by=by, shown=terms_shown)
+    accepted = accepted_terms(accepts_terms, by=by, shown=terms_shown, current=current_terms)
     # Addresses already registered are found by the unique index below: one query fewer here.
     _check_people(event, people, by=by, taken=False)
     _check_sessions(event, people, by=by, slots=slots)
