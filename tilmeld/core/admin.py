@@ -66,6 +66,7 @@ class PageVersionInline(admin.TabularInline):
     model = PageVersion
     extra = 0
     fields = readonly_fields = ["number", "created_at", "created_by", "text"]
+    view_on_site = False  # the text column links to it
     verbose_name_plural = _("versions accepted at registration")
 
     @admin.display(description=_("text"))
