@@ -146,18 +146,33 @@ def test_a_changed_text_is_accepted_by_the_next_booking_and_the_first_keeps_its_
     assert (accepted(first)[:2], accepted(second)[:2]) == ((1, 2), (1, 3))
 
 
-def test_the_confirmation_mail_links_the_accepted_versions(client, site, published_terms):
+def test_the_confirmation_mails_link_the_accepted_versions(client, site, published_terms):
     event = EventFactory()
+    data = form_data(client, event, **{
+        "attending": "",
+        "colleague-TOTAL_FORMS": "1",
+        "colleague-0-name": "Bo Berg",
+        "colleague-0-email": "bo@example.org",
+    })  # fmt: skip
 
-    client.post(register_url(event), form_data(client, event))
+    client.post(register_url(event), data)
 
-    body = mail.outbox[0].body
-    assert (
-        "Det accepterede du ved tilmeldingen:\n"
+    assert [m.to for m in mail.outbox] == [
+        ["Bo Berg <bo@example.org>"],
+        ["Anne Hansen <anne@example.org>"],  # the booker's summary
+    ]
+    terms_lines = (
+        "Tilmeldingen er foretaget på disse betingelser:\n"
         f"Privatlivspolitik, version 1: {settings.SITE_URL}/sider/privatlivspolitik/version/1/\n"
         "Tilmeldingsbetingelser, version 2: "
         f"{settings.SITE_URL}/sider/tilmeldingsbetingelser/version/2/"
-    ) in body
+    )
+    assert [terms_lines in message.body for message in mail.outbox] == [True, True]
+    html = mail.outbox[0].alternatives[0][0]
+    assert (
+        f'<br><a href="{settings.SITE_URL}/sider/privatlivspolitik/version/1/">'
+        "Privatlivspolitik, version 1</a>"
+    ) in html
 
 
 def test_the_api_records_the_terms_the_booker_accepted(site, published_terms):

@@ -46,7 +46,7 @@ def _payer(booking: Booking):
 
 def accepted_terms(booking: Booking) -> list[tuple[str, str]]:
     """(title with version, address) of the privacy policy and terms the booking accepted:
-    the confirmation links to the very text the person agreed to."""
+    the confirmations and the booker's summary link to the very text agreed to."""
     versions = [booking.privacy_version, booking.terms_version]
     return [(str(v), _absolute(v.get_absolute_url())) for v in versions if v is not None]
 
@@ -159,9 +159,13 @@ def already_registered(message):
 
 
 def booking_summary(message):
-    booking = Booking.objects.select_related("event", "event__venue", "payer").get(
-        pk=message.params["booking"]
-    )
+    booking = Booking.objects.select_related(
+        "event",
+        "event__venue",
+        "payer",
+        "privacy_version__page",
+        "terms_version__page",
+    ).get(pk=message.params["booking"])
     site = site_settings()
     event = booking.event
     payer = _payer(booking)
@@ -179,6 +183,7 @@ def booking_summary(message):
         "manage_url": _absolute(booking.get_manage_url()),
         "event_url": _absolute(event.get_absolute_url()),
         "contact_email": event.contact_email or site.contact_email,
+        "accepted_terms": accepted_terms(booking),
     }
     return build_email(
         message, "registrations/mail/booking_summary", context, reply_to=context["contact_email"]
