@@ -225,3 +225,15 @@ def test_the_api_registers_and_shows_each_participants_answer(site):
         ("Anna", True),
         ("Bo", False),
     ]
+
+
+def test_staff_see_the_consent_and_its_history_on_the_participants_admin_page(client, site):
+    anne = register_people(EventFactory(), "Anne")[0]
+    client.post(anne.get_manage_url(), {"action": "listing", "in_participant_list": "on"})
+    client.force_login(StaffFactory())
+
+    html = client.get(reverse("admin:registrations_participant_change", args=[anne.pk]))
+
+    page = html.content.decode()
+    assert "Samtykke til deltagerlisten ændret" in page
+    assert "Vises på deltagerlisten: Nej → Ja" in page

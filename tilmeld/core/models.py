@@ -136,7 +136,7 @@ class PageVersion(models.Model):
     )
 
     class Meta:
-        ordering = ["page", "-number"]
+        ordering = ["page_id", "-number"]
         verbose_name = _("page version")
         verbose_name_plural = _("page versions")
         constraints = [models.UniqueConstraint(fields=["page", "number"], name="page_version_once")]

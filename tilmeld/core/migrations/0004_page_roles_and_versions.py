@@ -27,7 +27,7 @@ class Migration(migrations.Migration):
             options={
                 'verbose_name': 'page version',
                 'verbose_name_plural': 'page versions',
-                'ordering': ['page', '-number'],
+                'ordering': ['page_id', '-number'],
             },
         ),
         migrations.AddField(
