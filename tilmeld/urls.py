@@ -22,6 +22,11 @@ urlpatterns += i18n_patterns(
     path("", include("tilmeld.registrations.urls")),
     path("", include("tilmeld.invoicing.urls")),
     path(_("pages/<slug:slug>/"), core_views.page_detail, name="page"),
+    path(
+        _("pages/<slug:slug>/version/<int:number>/"),
+        core_views.page_version,
+        name="page_version",
+    ),
     path("admin/tilmeld/", include("tilmeld.staff.urls")),
     path("admin/two-factor/", include("tilmeld.accounts.urls")),
     path("admin/", admin.site.urls),

@@ -56,6 +56,7 @@ def participant_json(p, *, price, dinner=None, status="confirmed", **changes):
         "organisation": "",
         "job_title": "",
         "phone": "",
+        "in_participant_list": False,
         "language": "da",
         "status": status,
         "waiting_position": None,

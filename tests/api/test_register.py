@@ -42,6 +42,7 @@ def test_registering_answers_201_with_the_booking_and_its_participants(api, auth
         "organisation": "",
         "job_title": "",
         "phone": "",
+        "in_participant_list": False,
         "language": "en",
         "offer_expires_at": None,
         "price": None,

@@ -479,8 +479,9 @@ def test_register_page_of_a_priced_event_query_count_does_not_grow(
         MemberOrganisationFactory(name=f"Medlem {number}")
     client.get(url("events:list"))  # site settings and footer links are cached from now on
 
-    # event with venue, questions, session slots, prices, options, member organisations, seats
-    with django_assert_num_queries(7):
+    # event with venue, questions, session slots, prices, options, member organisations, seats,
+    # the current privacy policy and terms
+    with django_assert_num_queries(8):
         page = client.get(register_url(event)).content.decode()
 
     assert [f"Pris {n} – 2.795,00 kr." in page for n in range(count)] == [True] * count

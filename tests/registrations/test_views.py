@@ -298,8 +298,9 @@ def test_register_page_query_count_does_not_grow(client, site, django_assert_num
     register_people(event, *[f"P{i}" for i in range(count)])
     client.get(reverse("events:list"))  # site settings and footer links are cached from now on
 
-    # event with venue, questions, session slots, prices, options, seat count
-    with django_assert_num_queries(6):
+    # event with venue, questions, session slots, prices, options, seat count, the current
+    # privacy policy and terms
+    with django_assert_num_queries(7):
         page = client.get(register_url(event)).content.decode()
 
     assert [f"Spørgsmål {i}" in page for i in range(count)] == [True] * count

@@ -71,6 +71,7 @@ def person(
         sessions=list(getattr(given, "sessions", [])),
         price_id=getattr(given, "price_id", None),
         options=list(getattr(given, "options", [])),
+        in_participant_list=getattr(given, "in_participant_list", False),
     )
 
 

@@ -89,12 +89,12 @@ RENAMED = {"sold_out": "full"}
 
 def field_name(field: str | None) -> str | None:
     """A service's form field as the API names it: `payer_gln` → `payer.gln`, `price` →
-    `price_id`."""
+    `price_id`, `consent` → `accepts_terms`."""
     if field is None:
         return None
     if field.startswith("payer_"):
         return "payer." + field.removeprefix("payer_")
-    return {"price": "price_id"}.get(field, field)
+    return {"price": "price_id", "consent": "accepts_terms"}.get(field, field)
 
 
 def registration_problem(error, *, prefix: str = "") -> Problem:

@@ -128,6 +128,7 @@ class Participant(Schema):
     organisation: str
     job_title: str
     phone: str
+    in_participant_list: bool  # agreed to be shown to the other participants
     language: str
     status: str  # confirmed, waiting, offered, cancelled, substituted
     waiting_position: int | None  # place in line, 1 = next; only while waiting
@@ -282,6 +283,7 @@ class ParticipantIn(DetailsIn):
     price_id: Id | None = None  # one of the event's prices; may be left out if it has one
     options: list[Id] = Field(default_factory=list, max_length=50)
     sessions: list[Id] = Field(default_factory=list, max_length=50)  # one per parallel slot
+    in_participant_list: bool = False  # the person agreed to be shown to the other participants
     answers: dict[Id, Answer] = Field(default_factory=dict, max_length=100)  # question id: …
 
 
@@ -304,6 +306,9 @@ class BookingIn(Input):
     participants: list[ParticipantIn] = Field(min_length=1, max_length=100)
     payer: PayerIn | None = None  # needed when something is to be paid
     language: Literal["da", "en"] | None = None  # of the mails; else the request's language
+    # The booker accepted the site's current privacy policy and registration terms (required
+    # when the site has them); the booking records their versions.
+    accepts_terms: bool = False
 
 
 class ParticipantPatch(Input):

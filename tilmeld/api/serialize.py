@@ -129,6 +129,7 @@ def participant_data(
         "organisation": p.organisation,
         "job_title": p.job_title,
         "phone": p.phone,
+        "in_participant_list": p.in_participant_list,
         "language": p.language,
         "status": p.status,
         "waiting_position": waiting_place if p.status == ParticipantStatus.WAITING else None,

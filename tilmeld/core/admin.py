@@ -1,13 +1,15 @@
 from django.contrib import admin
 from django.contrib.auth import admin as auth_admin
 from django.contrib.auth.models import Group, User
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.admin import DBTaskResultAdmin
 from django_tasks_db.models import DBTaskResult
 from modeltranslation.admin import TranslationAdmin
 
+from tilmeld.core import terms
 from tilmeld.core.admin_mixins import SafeChangeListMixin
-from tilmeld.core.models import Page, SiteSettings
+from tilmeld.core.models import Page, PageVersion, SiteSettings
 from tilmeld.core.site import forget
 
 admin.site.site_header = _("Tilmeld administration")
@@ -67,16 +69,43 @@ class SiteSettingsAdmin(SafeChangeListMixin, TranslationAdmin):
         return False
 
 
+class PageVersionInline(admin.TabularInline):
+    """The versions of the privacy policy or the registration terms: read only, as the
+    registrations that accepted them point at them."""
+
+    model = PageVersion
+    extra = 0
+    fields = readonly_fields = ["number", "created_at", "created_by", "text"]
+    view_on_site = False  # the text column links to it
+    verbose_name_plural = _("versions accepted at registration")
+
+    @admin.display(description=_("text"))
+    def text(self, obj):
+        return format_html('<a href="{}">{}</a>', obj.get_absolute_url(), _("Read this version"))
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Page)
 class PageAdmin(SafeChangeListMixin, TranslationAdmin):
-    list_display = ["title", "slug", "in_footer", "position", "updated_at"]
+    list_display = ["title", "slug", "role", "in_footer", "position", "updated_at"]
     list_editable = ["in_footer", "position"]
     search_fields = ["title_da", "title_en", "body_da"]
     prepopulated_fields = {"slug": ["title_da"]}
+    inlines = [PageVersionInline]
+
+    def get_inlines(self, request, obj):
+        return self.inlines if obj is not None and obj.role else []
 
     def save_model(self, request, obj, form, change):
-        super().save_model(request, obj, form, change)
-        forget()
+        terms.save_page(obj, by=request.user)  # a changed privacy policy or terms: a new version
 
     def delete_model(self, request, obj):
         super().delete_model(request, obj)

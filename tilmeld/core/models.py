@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import (
     MaxValueValidator,
@@ -6,7 +7,9 @@ from django.core.validators import (
     validate_email,
 )
 from django.db import models
+from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from tilmeld.core.identifiers import clean_cvr
@@ -126,6 +129,13 @@ class SiteSettings(models.Model):
             raise ValidationError(errors)
 
 
+class PageRole(models.TextChoices):
+    """The pages a registration accepts: each saved change of their text is a new version."""
+
+    PRIVACY = "privacy", _("Privacy policy")
+    TERMS = "terms", _("Registration terms")
+
+
 class Page(models.Model):
     """A simple page staff edit: privacy policy, registration terms, accessibility statement."""
 
@@ -135,14 +145,72 @@ class Page(models.Model):
     in_footer = models.BooleanField(_("link in footer"), default=True)
     position = models.PositiveSmallIntegerField(_("position"), default=0)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    role = models.CharField(
+        _("accepted at registration as"),
+        max_length=10,
+        choices=PageRole.choices,
+        blank=True,
+        default="",
+        help_text=_(
+            "Every registration records the version of this page the person accepted. Saving a"
+            " changed text makes a new version; the earlier ones stay readable."
+        ),
+    )
 
     class Meta:
         ordering = ["position", "title"]
         verbose_name = _("page")
         verbose_name_plural = _("pages")
+        constraints = [
+            models.UniqueConstraint(fields=["role"], condition=~Q(role=""), name="page_role_once")
+        ]
 
     def __str__(self):
         return self.title
 
     def get_absolute_url(self):
         return reverse("page", kwargs={"slug": self.slug})
+
+
+class PageVersion(models.Model):
+    """The text of a privacy policy or registration terms as it was between two changes. Made
+    only by core.terms.save_page and never changed afterwards: registrations point at it."""
+
+    page = models.ForeignKey(
+        Page, verbose_name=_("page"), on_delete=models.PROTECT, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("version"))
+    title_da = models.CharField(_("title (Danish)"), max_length=200)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
+    body_da = models.TextField(_("text (Danish)"))
+    body_en = models.TextField(_("text (English)"), blank=True)
+    created_at = models.DateTimeField(_("in force from"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["page_id", "-number"]
+        verbose_name = _("page version")
+        verbose_name_plural = _("page versions")
+        constraints = [models.UniqueConstraint(fields=["page", "number"], name="page_version_once")]
+
+    def __str__(self):
+        return _("%(title)s, version %(number)s") % {"title": self.title, "number": self.number}
+
+    def get_absolute_url(self):
+        return reverse("page_version", kwargs={"slug": self.page.slug, "number": self.number})
+
+    @property
+    def title(self) -> str:
+        """In the current language; a missing English text shows the Danish, as pages do."""
+        return (get_language() == "en" and self.title_en) or self.title_da
+
+    @property
+    def body(self) -> str:
+        return (get_language() == "en" and self.body_en) or self.body_da

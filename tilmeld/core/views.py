@@ -4,7 +4,7 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from tilmeld.core import security
+from tilmeld.core import security, terms
 from tilmeld.core.models import Page
 from tilmeld.core.site import site_settings
 
@@ -13,7 +13,18 @@ def page_detail(request, slug):
     page = Page.objects.filter(slug=slug).first()
     if page is None:
         raise Http404
-    return render(request, "core/page.html", {"page": page})
+    versions = list(page.versions.only("page_id", "number", "created_at")) if page.role else []
+    return render(request, "core/page.html", {"page": page, "versions": versions})
+
+
+def page_version(request, slug, number):
+    """One version of the privacy policy or the registration terms, as a person accepted it."""
+    version = terms.page_version(slug, number)
+    if version is None:
+        raise Http404
+    latest = version.page.versions.only("number").first()
+    context = {"version": version, "page": version.page, "is_current": latest == version}
+    return render(request, "core/page_version.html", context)
 
 
 def healthz(request):

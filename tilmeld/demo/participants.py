@@ -74,6 +74,7 @@ def _person(n: int, event_questions: list[Question], slots) -> Person:
         job_title=TITLES[n % len(TITLES)],
         answers=answers,
         sessions=[slot[n % len(slot)].pk for slot in slots],
+        in_participant_list=n % 3 != 1,  # two in three agreed to the participant list
     )
 
 
@@ -99,7 +100,15 @@ def fill(
         people = [_person(n + i, event_questions, slots) for i in range(size)]
         booker = Booker(people[0].name, people[0].email, people[0].organisation)
         payer = payer_for(number, people) if payer_for else None
-        booking = register(event, booker=booker, people=people, language="da", by=by, payer=payer)
+        booking = register(
+            event,
+            booker=booker,
+            people=people,
+            language="da",
+            by=by,
+            payer=payer,
+            accepts_terms=by is None,  # staff registered the past event's participants
+        )
         number += 1
         # Spread the demo registrations over the days since opening, for the dashboard's chart.
         days_ago = (count - n) * 7 // count

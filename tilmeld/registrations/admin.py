@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext
 from modeltranslation.admin import TranslationStackedInline
@@ -198,8 +198,19 @@ class ParticipantAdmin(SafeChangeListMixin, StaffParticipantViews, admin.ModelAd
         "status",
         "replaces",
         "manage_link",
+        "in_participant_list",
+        "terms_accepted",
     ]
-    readonly_fields = ["event", "booking", "status", "replaces", "language", "manage_link"]
+    readonly_fields = [
+        "event",
+        "booking",
+        "status",
+        "replaces",
+        "language",
+        "manage_link",
+        "in_participant_list",
+        "terms_accepted",
+    ]
     form = ParticipantAdminForm
     inlines = [SessionChoiceInline, AnswerInline, ChangeInline]
     actions = [
@@ -252,6 +263,20 @@ class ParticipantAdmin(SafeChangeListMixin, StaffParticipantViews, admin.ModelAd
         if not request.user.has_perm("registrations.change_participant"):
             fields = [f for f in fields if f != "manage_link"]  # the link acts as the participant
         return fields
+
+    @admin.display(description=_("terms accepted at registration"))
+    def terms_accepted(self, obj):
+        booking = obj.booking
+        if booking.terms_accepted_at is None:
+            return _("None: registered by staff")
+        accepted = [v for v in (booking.privacy_version, booking.terms_version) if v is not None]
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((version.get_absolute_url(), str(version)) for version in accepted),
+        )
+        when = datetime_text(booking.terms_accepted_at)
+        return format_html("{} ({})", links or _("No terms pages then"), when)
 
     @admin.display(description=_("manage link"))
     def manage_link(self, obj):

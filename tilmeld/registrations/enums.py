@@ -41,6 +41,7 @@ class ChangeAction(models.TextChoices):
     CHECKED_IN = "checked_in", _("Checked in")
     CHECK_IN_UNDONE = "check_in_undone", _("Check-in undone")
     PRICE_CHANGED = "price_changed", _("Price changed")
+    LISTING = "listing", _("Participant list consent changed")
 
 
 class PayerKind(models.TextChoices):

@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
+from tilmeld.core.terms import current_terms
 from tilmeld.events.selectors import event_for_registration
 from tilmeld.registrations.selectors import form_options
 
@@ -31,7 +32,9 @@ def lookup(slug: str):
     event = event_for_registration(slug)
     if event is None:
         return None
-    options = form_options(event)
+    # With the privacy policy and terms the form links to and the booking records (a changed
+    # text empties the cache, as below; the form sends back the versions it showed).
+    options = {**form_options(event), "terms": current_terms()}
     if ttl() > 0:
         _entries[slug] = (now + ttl(), event, options)
     return event, options
@@ -49,13 +52,14 @@ def _changed(**_kwargs) -> None:
 
 
 def connect() -> None:
-    """Any saved or deleted event, question, session, price, option or member organisation
-    empties the cache of this process."""
+    """Any saved or deleted event, question, session, price, option, member organisation, page
+    or page version empties the cache of this process."""
+    from tilmeld.core.models import Page, PageVersion
     from tilmeld.events.models import Event, Session
     from tilmeld.pricing.models import MemberOrganisation, Option, Price
     from tilmeld.registrations.models import Question
 
-    for model in (Event, Question, Session, Price, Option, MemberOrganisation):
+    for model in (Event, Question, Session, Price, Option, MemberOrganisation, Page, PageVersion):
         uid = f"event-cache-{model.__name__}"
         post_save.connect(_changed, sender=model, dispatch_uid=f"{uid}-save")
         post_delete.connect(_changed, sender=model, dispatch_uid=f"{uid}-delete")

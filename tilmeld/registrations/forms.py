@@ -19,6 +19,17 @@ DETAIL_FIELDS = ("name", "email", "organisation", "job_title", "phone")
 SENSITIVE_HELP = _("Optional. Only the organisers see your answer.")
 
 
+def listing_field() -> forms.BooleanField:
+    return forms.BooleanField(
+        label=_("Show my name, organisation and job title to the other participants"),
+        required=False,
+        help_text=_(
+            "The list shows name, organisation and job title. Only confirmed participants see"
+            " it, through their own link. You can change your mind at any time."
+        ),
+    )
+
+
 class SessionRadio(forms.RadioSelect):
     """Radio buttons where full sessions are shown but cannot be picked."""
 
@@ -120,8 +131,10 @@ class PersonForm(forms.Form):
         drafting=False,
         catalogue=None,
         members=(),
+        listing=False,
         **kwargs,
     ):
+        """`listing`: the form asks whether the person may be shown in the participant list."""
         super().__init__(*args, **kwargs)
         self.drafting = drafting
         self.catalogue = catalogue
@@ -141,6 +154,8 @@ class PersonForm(forms.Form):
             )
         for question in self.questions:
             self.fields[f"q{question.pk}"] = question_field(question)
+        if listing:
+            self.fields["in_participant_list"] = listing_field()
         for name in ("name", "email", "organisation", "job_title", "phone"):
             self.fields[name].widget.attrs["autocomplete"] = {
                 "name": "name",
@@ -168,6 +183,9 @@ class PersonForm(forms.Form):
     def price_fields(self):
         return [self[name] for name in ("price", "options") if name in self.fields]
 
+    def listing_fields(self):
+        return [self[name] for name in ("in_participant_list",) if name in self.fields]
+
     def show_seats(self, seats_left: dict[int, int]) -> None:
         """Shows these seat counts, e.g. fresh ones when a session filled meanwhile; what
         was sent and the errors stay."""
@@ -191,6 +209,7 @@ class PersonForm(forms.Form):
             sessions=[int(v) for i in range(len(self.slots)) if (v := data.get(f"session_{i}"))],
             price_id=int(data["price"]) if data.get("price") else None,
             options=[int(v) for v in data.get("options") or ()],
+            in_participant_list=bool(data.get("in_participant_list")),
         )
 
     @classmethod
@@ -207,9 +226,12 @@ class BookingForm(price_fields.PayerFields, PersonForm):
 
     attending = forms.BooleanField(label=_("I will attend myself"), required=False, initial=True)
     consent = forms.BooleanField(
-        label=_("I have read the privacy policy and agree that my details are used for the event."),
+        label=_("I have read and accept the privacy policy and the registration terms."),
         error_messages={"required": _("Please accept the privacy terms to register.")},
     )
+    # The versions of the privacy policy and terms the page linked to (core.terms.CurrentTerms.key),
+    # written by the template: a page sent back after a change must show the new ones.
+    terms_shown = forms.CharField(required=False, widget=forms.HiddenInput)
     form_token = forms.UUIDField(
         label=_("Form"),
         widget=forms.HiddenInput,
@@ -231,11 +253,13 @@ class BookingForm(price_fields.PayerFields, PersonForm):
                 self.fields[name].required = False
 
     def own_fields(self) -> list[str]:
-        """The booker's price, options, sessions and answers: only for a booker who attends."""
+        """The booker's price, options, sessions, answers and place in the participant list:
+        only for a booker who attends."""
         return [
             name
             for name in self.fields
-            if name.startswith(("q", "session_")) or name in ("price", "options")
+            if name.startswith(("q", "session_"))
+            or name in ("price", "options", "in_participant_list")
         ]
 
     def full_clean(self):
@@ -324,6 +348,12 @@ class SessionChangeForm(forms.Form):
 
     def chosen(self) -> list[int]:
         return [int(self.cleaned_data[f"session_{i}"]) for i in range(len(self.slots))]
+
+
+class ListingForm(forms.Form):
+    """The participant's consent to the participant list, on the manage page."""
+
+    in_participant_list = listing_field()
 
 
 class OfferForm(forms.Form):

@@ -44,9 +44,22 @@ def _payer(booking: Booking):
     return getattr(booking, "payer", None)
 
 
+def accepted_terms(booking: Booking) -> list[tuple[str, str]]:
+    """(title with version, address) of the privacy policy and terms the booking accepted:
+    the confirmations and the booker's summary link to the very text agreed to."""
+    versions = [booking.privacy_version, booking.terms_version]
+    return [(str(v), _absolute(v.get_absolute_url())) for v in versions if v is not None]
+
+
 def _participant_mail(message, template: str, *, with_ics: bool, offer: bool = False):
     participant = Participant.objects.select_related(
-        "event", "event__venue", "booking", "price", "booking__payer"
+        "event",
+        "event__venue",
+        "booking",
+        "price",
+        "booking__payer",
+        "booking__privacy_version__page",
+        "booking__terms_version__page",
     ).get(pk=message.params["participant"])
     event = participant.event
     site = site_settings()
@@ -68,6 +81,8 @@ def _participant_mail(message, template: str, *, with_ics: bool, offer: bool = F
         # Whether a freed seat would now be offered rather than given (the waiting-list mail).
         "offers": rules.promotion(event) != WaitingListMode.AUTOMATIC,
         "binding": event.is_binding(),
+        # Not to someone who took over a seat: the booker accepted them, not they.
+        "accepted_terms": [] if participant.replaces_id else accepted_terms(participant.booking),
     }
     if offer:
         # As made, whatever happened since the mail was queued: the page behind the links says
@@ -144,9 +159,13 @@ def already_registered(message):
 
 
 def booking_summary(message):
-    booking = Booking.objects.select_related("event", "event__venue", "payer").get(
-        pk=message.params["booking"]
-    )
+    booking = Booking.objects.select_related(
+        "event",
+        "event__venue",
+        "payer",
+        "privacy_version__page",
+        "terms_version__page",
+    ).get(pk=message.params["booking"])
     site = site_settings()
     event = booking.event
     payer = _payer(booking)
@@ -164,6 +183,7 @@ def booking_summary(message):
         "manage_url": _absolute(booking.get_manage_url()),
         "event_url": _absolute(event.get_absolute_url()),
         "contact_email": event.contact_email or site.contact_email,
+        "accepted_terms": accepted_terms(booking),
     }
     return build_email(
         message, "registrations/mail/booking_summary", context, reply_to=context["contact_email"]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tilmeld.core import dates
 from tilmeld.core.labels import labelled
+from tilmeld.core.models import PageVersion
 from tilmeld.events.models import Event, Session
 from tilmeld.pricing.models import MemberOrganisation, Option, Price
 from tilmeld.registrations.enums import (
@@ -112,6 +113,25 @@ class Booking(models.Model):
     form_token = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
     manage_token = models.CharField(max_length=64, unique=True, default=new_token, editable=False)
     created_at = models.DateTimeField(_("registered"), auto_now_add=True)
+    # What the booker accepted when sending the form (services.booking.register); all empty
+    # for a booking staff made.
+    privacy_version = models.ForeignKey(
+        PageVersion,
+        verbose_name=_("privacy policy accepted"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    terms_version = models.ForeignKey(
+        PageVersion,
+        verbose_name=_("registration terms accepted"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    terms_accepted_at = models.DateTimeField(_("terms accepted"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-id"]
@@ -191,6 +211,9 @@ class Participant(models.Model):
     organisation = models.CharField(_("organisation"), max_length=200, blank=True)
     job_title = models.CharField(_("job title"), max_length=200, blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
+    # The participant's own consent (services.changes.set_listing); the list shows only
+    # confirmed participants who gave it.
+    in_participant_list = models.BooleanField(_("shown in the participant list"), default=False)
     language = models.CharField(
         _("language"), max_length=5, default="da", choices=settings.LANGUAGES
     )

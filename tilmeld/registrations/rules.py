@@ -99,6 +99,17 @@ def sees_booking_invoices(participant: Participant) -> bool:
     )
 
 
+def sees_participant_list(participant: Participant) -> bool:
+    """The participant list (names of those who agreed) is for confirmed participants only:
+    not the waiting list, open offers or those who cancelled."""
+    return participant.status == ParticipantStatus.CONFIRMED
+
+
+def may_change_listing(participant: Participant, *, listed: bool) -> bool:
+    """Joining the participant list while the registration is active; leaving it always."""
+    return not listed or participant.is_active
+
+
 def offer_is_open(participant: Participant, now=None) -> bool:
     return (
         participant.status == ParticipantStatus.OFFERED

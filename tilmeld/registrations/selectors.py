@@ -1,5 +1,6 @@
 from dataclasses import dataclass
 
+from tilmeld.core.collation import danish_key
 from tilmeld.events.enums import RegistrationState, WaitingListMode
 from tilmeld.events.models import Event
 from tilmeld.pricing import rules as pricing
@@ -76,6 +77,15 @@ def booking_for_token(token: str) -> Booking | None:
         .filter(manage_token=token)
         .first()
     )
+
+
+def participant_list(event: Event) -> list[Participant]:
+    """The confirmed participants who agreed to be shown to the others, by name the Danish
+    way, with only what the list shows: name, organisation, job title. One query."""
+    listed = Participant.objects.filter(
+        event=event, status=ParticipantStatus.CONFIRMED, in_participant_list=True
+    ).only("name", "organisation", "job_title")
+    return sorted(listed, key=lambda p: (danish_key(p.name), p.pk))
 
 
 def waiting_position(participant: Participant) -> int | None:

@@ -27,6 +27,11 @@ app_name = "registrations"
 urlpatterns = [
     path(_("events/<slug:slug>/register/"), register.register_view, name="register"),
     path(_("registration/<token:token>/"), never_cache(manage.manage_participant), name="manage"),
+    path(
+        _("registration/<token:token>/participants/"),
+        never_cache(manage.participant_list),
+        name="participant_list",
+    ),
     path(_("registration/<token:token>/offer/"), never_cache(offer.answer_offer), name="offer"),
     path(_("booking/<token:token>/"), never_cache(manage.manage_booking), name="booking"),
     path(

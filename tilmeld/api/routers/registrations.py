@@ -126,7 +126,10 @@ def create_booking(request, slug: Slug, payload: schemas.BookingIn):
     module's note): seats in order, then the waiting list; each participant and the booker get
     their mails. Refusals are problems with the rule's code: 409 `full`, `closed`, `not_open`,
     `already_registered`, `session_full`, …; 422 for what the request got wrong, each field
-    under `errors`. Send an `Idempotency-Key` to retry safely."""
+    under `errors`. Send an `Idempotency-Key` to retry safely. Where the site has a privacy
+    policy or registration terms, the booker must have accepted their current versions
+    (`accepts_terms: true`, else 422 `terms_not_accepted`); the booking records which. Each
+    participant's `in_participant_list` is their own consent to the participant list."""
     found = event_cache.lookup(slug)  # published events only, as for the form
     if found is None:
         raise Http404
@@ -150,6 +153,8 @@ def create_booking(request, slug: Slug, payload: schemas.BookingIn):
             slots=options["slots"],
             payer=people.payer(payload.payer),
             catalogue=options["catalogue"],
+            accepts_terms=payload.accepts_terms,
+            current_terms=options["terms"],
         )
     except RegistrationError as error:
         raise registration_problem(error) from None

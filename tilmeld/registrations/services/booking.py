@@ -7,10 +7,11 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from tilmeld.core import rows
+from tilmeld.core import rows, terms
 from tilmeld.core.text import single_line
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.models import Event
@@ -44,6 +45,7 @@ class Person:
     sessions: list[int] = field(default_factory=list)  # chosen parallel sessions
     price_id: int | None = None  # one of the event's prices (pricing.Price)
     options: list[int] = field(default_factory=list)  # chosen priced options (pricing.Option)
+    in_participant_list: bool = False  # their own consent to be shown to the others
 
     def __post_init__(self):
         _single_lines(self, ("name", "email", "organisation", "job_title", "phone"))
@@ -135,6 +137,7 @@ def _store(
             organisation=p.organisation,
             job_title=p.job_title,
             phone=p.phone,
+            in_participant_list=p.in_participant_list,
             language=language,
             status=ParticipantStatus.CONFIRMED,
         )
@@ -196,6 +199,41 @@ def _mail(participants, keys: list) -> None:
         mails.to_participant(participant, "registered", pk=key)
 
 
+def accepted_terms(accepts_terms: bool, *, by=None, shown: str | None = None, current=None) -> dict:
+    """The Booking fields recording what the booker accepted: the current privacy policy and
+    registration terms (core.terms) and when. Anyone but staff must accept them when the site
+    has any; a booking staff make records none unless they say the person accepted. `shown`:
+    the CurrentTerms.key of the versions the form linked to; when the terms changed since,
+    the booker is asked to read them again. `current` (core.terms.CurrentTerms) saves a query
+    when the caller has them."""
+    staff = by is not None and by.is_staff
+    if staff and not accepts_terms:
+        return {}
+    current = terms.current_terms() if current is None else current
+    if accepts_terms and shown is not None and shown != current.key:
+        raise RegistrationError(
+            _(
+                "The privacy policy or the registration terms changed while you filled in the"
+                " form. Please read the new version and send the form again."
+            ),
+            code="terms_changed",
+            field="consent",
+        )
+    if not accepts_terms:
+        if current.versions and not staff:
+            raise RegistrationError(
+                _("Please accept the privacy policy and the registration terms to register."),
+                code="terms_not_accepted",
+                field="consent",
+            )
+        return {}
+    return {
+        "privacy_version": current.privacy,
+        "terms_version": current.terms,
+        "terms_accepted_at": timezone.now(),
+    }
+
+
 def sends_summary(booker: Booker, people: list[Person]) -> bool:
     """Whether the booker gets a summary with the booking's link: unless they registered only
     themselves, when their own confirmation says it all."""
@@ -214,6 +252,9 @@ def register(
     slots=None,
     payer: PayerData | None = None,
     catalogue: pricing.Catalogue | None = None,
+    accepts_terms: bool = False,
+    terms_shown: str | None = None,
+    current_terms: terms.CurrentTerms | None = None,
 ) -> Booking:
     """Registers `people` for `event` in one booking.
 
@@ -222,9 +263,14 @@ def register(
     join the waiting list (see _under_seat_lock for the transaction).
     Queues a mail to each participant and a summary to the booker. A second submission of the
     same form token returns the first booking. `slots` and `catalogue` (the event's prices) save
-    queries when the caller has them. A priced event needs a `payer` (services.prices.decide)."""
+    queries when the caller has them. A priced event needs a `payer` (services.prices.decide).
+    `accepts_terms`: the booker accepted the current privacy policy and registration terms,
+    which the booking records (accepted_terms: required of all but staff); `terms_shown`, the
+    versions the form showed, must still be the current ones (`current_terms`, as the
+    form's event cache holds them, saves a query)."""
     token = form_token or uuid.uuid4()
     check_open(event, by=by)
+    accepted = accepted_terms(accepts_terms, by=by, shown=terms_shown, current=current_terms)
     # Addresses already registered are found by the unique index below: one query fewer here.
     _check_people(event, people, by=by, taken=False)
     _check_sessions(event, people, by=by, slots=slots)
@@ -245,6 +291,7 @@ def register(
                 booker_phone=booker.phone,
                 language=language,
                 form_token=token,
+                **accepted,
             )
             rows.insert([booking])  # a form sent twice fails on its unique token
             participants = _store(

@@ -150,6 +150,23 @@ def update_participant(
     return participant
 
 
+def set_listing(participant: Participant, *, listed: bool, by=None) -> Participant:
+    """The participant's consent to be shown (name, organisation, job title) in the
+    participant list; from the next page view on (nothing caches the list). Joining needs an
+    active registration (rules.may_change_listing); leaving is always possible. Records the
+    change in the history; an unchanged answer records nothing."""
+    with transaction.atomic():
+        participant = Participant.objects.select_for_update(of=("self",)).get(pk=participant.pk)
+        if not rules.may_change_listing(participant, listed=listed):
+            raise RegistrationError(_("This registration is no longer active."), code="inactive")
+        if participant.in_participant_list != listed:
+            before, participant.in_participant_list = participant.in_participant_list, listed
+            participant.save(update_fields=["in_participant_list", "updated_at"])
+            changes = {"in_participant_list": [before, listed]}
+            history.record(participant, ChangeAction.LISTING, by=by, changes=changes)
+    return participant
+
+
 def _email_taken(participant: Participant, email: str) -> bool:
     return (
         Participant.objects.filter(event_id=participant.event_id, status__in=ACTIVE_STATUSES)

@@ -14,6 +14,7 @@ from tilmeld.registrations import rules, selectors
 from tilmeld.registrations.enums import ParticipantStatus
 from tilmeld.registrations.exceptions import RegistrationError
 from tilmeld.registrations.forms import (
+    ListingForm,
     PersonForm,
     SessionChangeForm,
     SubstituteForm,
@@ -74,6 +75,15 @@ def manage_participant(request, token):
                     messages.success(request, _("Your choice of sessions has been saved."))
                     return redirect(participant.get_manage_url())
                 status = 422
+            elif action == "listing":
+                listing = ListingForm(request.POST)
+                listed = listing.is_valid() and listing.cleaned_data["in_participant_list"]
+                changes.set_listing(participant, listed=listed)
+                if listed:
+                    messages.success(request, _("You are now shown in the participant list."))
+                else:
+                    messages.success(request, _("You are no longer shown in the participant list."))
+                return redirect(participant.get_manage_url() + "#participant-list")
             elif action == "cancel" and allowed["can_cancel"]:
                 if request.POST.get("confirm") != "yes":
                     confirming = True  # cannot be undone: asked once more on the page
@@ -97,9 +107,14 @@ def manage_participant(request, token):
                 messages.error(request, _("That change is not possible for this registration."))
                 status = 409
         except RegistrationError as error:
-            form = {"substitute": substitute_form, "sessions": session_form}.get(action, edit_form)
-            form.add_error(error.field if error.field in form.fields else None, error.message)
             status = 409
+            if action == "listing":  # a form of one checkbox: the reason goes above it all
+                messages.error(request, error.message)
+            else:
+                form = {"substitute": substitute_form, "sessions": session_form}.get(
+                    action, edit_form
+                )
+                form.add_error(error.field if error.field in form.fields else None, error.message)
     participant = selectors.participant_for_token(token)  # as changed, with its relations
     priced = bool(options["catalogue"])
     context = {
@@ -117,9 +132,32 @@ def manage_participant(request, token):
         "substitute_form": substitute_form,
         "contact_email": participant.event.contact_email or site_settings(request).contact_email,
         "confirming_cancel": confirming,
+        "listing_form": ListingForm(
+            initial={"in_participant_list": participant.in_participant_list}
+        ),
+        "can_join_list": rules.may_change_listing(participant, listed=True),
+        "sees_participant_list": rules.sees_participant_list(participant),
         **rules.permissions(participant),
     }
     return render(request, "registrations/manage.html", context, status=status)
+
+
+@require_http_methods(["GET"])
+def participant_list(request, token):
+    """The confirmed participants who agreed to be shown, for a confirmed participant's eyes
+    only (rules.sees_participant_list). Personal data: never cached (urls.py), not indexed."""
+    participant = selectors.participant_for_token(token)
+    if participant is None:
+        raise Http404
+    if not rules.sees_participant_list(participant):
+        context = {"participant": participant, "event": participant.event}
+        return render(request, "registrations/participant_list_refused.html", context, status=403)
+    context = {
+        "participant": participant,
+        "event": participant.event,
+        "listed": selectors.participant_list(participant.event),
+    }
+    return render(request, "registrations/participant_list.html", context)
 
 
 @require_http_methods(["GET", "POST"])
@@ -138,6 +176,7 @@ def manage_booking(request, token):
     active = [p for p in participants if p.is_active]
     room = max(event.max_booking_size - len(active), 0)
     formset_class = colleague_formset(room)
+    kwargs = {**kwargs, "listing": True}  # each colleague may join the participant list
     add_formset = formset_class(prefix="add", form_kwargs=kwargs)
     add_formset.extra = 1 if room else 0  # one empty row; more by sending the form again
     status = 200

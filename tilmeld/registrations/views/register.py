@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from tilmeld.core import ratelimits
+from tilmeld.core import ratelimits, terms
 from tilmeld.core.site import site_settings
 from tilmeld.events.enums import RegistrationState
 from tilmeld.events.selectors import event_for_registration
@@ -41,7 +41,11 @@ def register_view(request, slug):
     shared = form_cache.applies(request)
     if shared and (html := form_cache.get(slug, get_language())):
         return HttpResponse(form_cache.fill(html, request))
-    event, kwargs = _event_and_options(slug, staff=request.user.is_staff)
+    event, options = _event_and_options(slug, staff=request.user.is_staff)
+    current_terms = options["terms"]  # the privacy policy and terms the form links to
+    # The form options, and each participant may join the participant list.
+    kwargs = {name: value for name, value in options.items() if name != "terms"}
+    kwargs["listing"] = True
     max_colleagues = max(event.max_booking_size - 1, 0)
     formset_class = colleague_formset(max_colleagues)
     status = 200
@@ -65,7 +69,9 @@ def register_view(request, slug):
                 form.add_error(None, ratelimits.wait_text(refused))
                 status = 429
             elif form.is_valid() and colleagues.is_valid():
-                landing, status, refused = _submit(request, event, form, colleagues, kwargs)
+                landing, status, refused = _submit(
+                    request, event, form, colleagues, kwargs, current_terms
+                )
                 if landing is not None:
                     # A fragment of its own, or the form's (#error-summary) carries over.
                     return redirect(landing + "#main")
@@ -93,6 +99,7 @@ def register_view(request, slug):
         "can_register": availability.state in OPEN_STATES or request.user.is_staff,
         "can_add_colleague": len(colleagues.forms) < max_colleagues,
         "contact_email": event.contact_email or site.contact_email,
+        "terms": current_terms,
     }
     if shared:
         context["csrf_token"] = form_cache.CSRF_MARK
@@ -126,7 +133,11 @@ def _event_and_options(slug: str, *, staff: bool):
     """Staff see drafts and always fresh data; the public gets the event kept for a moment."""
     if staff:
         event = event_for_registration(slug, preview=True)
-        found = (event, selectors.form_options(event, staff=True)) if event else None
+        options = event and {
+            **selectors.form_options(event, staff=True),
+            "terms": terms.current_terms(),
+        }
+        found = (event, options) if event else None
     else:
         found = event_cache.lookup(slug)
     if found is None:
@@ -134,7 +145,7 @@ def _event_and_options(slug: str, *, staff: bool):
     return found
 
 
-def _submit(request, event, form, colleagues, options):
+def _submit(request, event, form, colleagues, options, current_terms):
     booker = form.booker()
     people = ([form.person()] if form.cleaned_data.get("attending") else []) + colleagues.people(
         booker.organisation
@@ -150,6 +161,9 @@ def _submit(request, event, form, colleagues, options):
             slots=options["slots"],
             payer=form.payer(),
             catalogue=options["catalogue"],
+            accepts_terms=form.cleaned_data["consent"],
+            terms_shown=form.cleaned_data["terms_shown"] or None,
+            current_terms=current_terms,
         )
     except AlreadyRegistered as error:
         refused = _reminder_refused(request, error.email)

@@ -11,7 +11,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from tilmeld.core.models import Page, SiteSettings
+from tilmeld.core import terms
+from tilmeld.core.models import Page, PageRole, PageVersion, SiteSettings
 from tilmeld.demo import audit, files, money, participants, programme, texts
 from tilmeld.events.models import CoOrganiser, Event, Organisation, Venue
 from tilmeld.news.models import Article
@@ -19,6 +20,15 @@ from tilmeld.privacy import retention
 from tilmeld.staff.models import Audience, Broadcast
 
 STAFF_USER = "staff"
+ROLES = {"privatlivspolitik": PageRole.PRIVACY, "tilmeldingsbetingelser": PageRole.TERMS}
+# The registration terms as first published: the demo's registrations accepted this version 1;
+# the current text (texts.PAGES), version 2, added the colleague who may come instead.
+FIRST_TERMS = {
+    "body_da": "Du kan afmelde dig gratis indtil arrangementets bindende dato. Herefter er"
+    " tilmeldingen bindende.\n",
+    "body_en": "You can cancel free of charge until the event's binding date. After that the"
+    " registration is binding.\n",
+}
 TZ = ZoneInfo("Europe/Copenhagen")  # summer time for the 2016 conference, winter time for the news
 
 
@@ -61,10 +71,11 @@ class Command(BaseCommand):
         organisations = self.organisations()
         venues = self.venues()
         staff = self.staff(password)
+        self.first_terms(staff)
         self.events(organisations, venues, staff)
         self.past_day(staff)
         self.news()
-        self.pages()
+        self.pages(staff)
         # The 2016 conference is long past its retention period: anonymised, as the worker
         # would (a second run finds nothing left to do).
         retention.sweep()
@@ -82,6 +93,18 @@ class Command(BaseCommand):
             f"Two-factor login (optional in the demo, TILMELD_STAFF_2FA_REQUIRED=1 makes it a "
             f"must): set it up at {reverse('accounts:setup')} with an authenticator app"
         )
+        self.stdout.write(f"A participant's own page, with the participant list: {self.guest()}")
+
+    def guest(self) -> str:
+        """The manage link of a confirmed participant of the upcoming conference."""
+        participant = (
+            Event.objects.get(slug="fremtidens-folkebibliotek-demokonference")
+            .participants.filter(status="confirmed")
+            .order_by("id")
+            .first()
+        )
+        with translation.override("da"):
+            return settings.SITE_URL + participant.get_manage_url()
 
     def past_day(self, staff):
         """The 2016 conference as it went: participants, arrivals, no-shows, a message sent."""
@@ -294,12 +317,28 @@ class Command(BaseCommand):
                 article.image_alt_en = "Graphic reading db.dk"
                 article.save()
 
-    def pages(self):
+    def pages(self, staff, *, first: bool = False):
+        """The pages as texts.PAGES has them; a changed privacy policy or registration terms
+        becomes a new version (core.terms). `first`: the registration terms as first
+        published instead, a month ago."""
         for position, item in enumerate(texts.PAGES):
-            Page.objects.update_or_create(
-                slug=item["slug"],
-                defaults={**{k: v for k, v in item.items() if k != "slug"}, "position": position},
-            )
+            page = Page.objects.filter(slug=item["slug"]).first() or Page()
+            for name, value in item.items():
+                setattr(page, name, value)
+            if first and item["slug"] == "tilmeldingsbetingelser":
+                page.body_da, page.body_en = FIRST_TERMS["body_da"], FIRST_TERMS["body_en"]
+            page.position, page.role = position, ROLES.get(item["slug"], "")
+            version = terms.save_page(page, by=staff)
+            if first and version is not None:
+                month_ago = timezone.now() - dt.timedelta(days=30)
+                PageVersion.objects.filter(pk=version.pk).update(created_at=month_ago)
+
+    def first_terms(self, staff):
+        """Before the demo registrations, which accept them: the privacy policy and the first
+        registration terms (version 1). pages() then publishes the current terms as version 2,
+        so the terms' admin page shows a history."""
+        if not PageVersion.objects.filter(page__slug="tilmeldingsbetingelser").exists():
+            self.pages(staff, first=True)
 
     def staff(self, password):
         user, _ = get_user_model().objects.get_or_create(
