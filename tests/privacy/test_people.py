@@ -294,7 +294,26 @@ def test_the_lookup_page_reads_the_same_number_of_times_however_much_is_held(
         )
     staff_client.post(LOOK_UP, {"email": "eva@example.org"})  # the session and the user, warmed
 
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):  # 10 reads, and the audit log's line
         response = staff_client.post(LOOK_UP, {"email": "eva@example.org"})
 
     assert text(response).count("Eva Lund") == 3 * events  # participant, booker, mail
+
+
+def test_looking_up_downloading_and_erasing_are_each_in_the_audit_log(staff_client, conference):
+    from tilmeld.audit.models import AuditEntry
+    from tilmeld.audit.services import person_reference
+
+    staff_client.post(LOOK_UP, {"email": "anne@example.org"})
+    staff_client.post(DOWNLOAD, {"email": "anne@example.org", "format": "csv"})
+    staff_client.post(ERASE, {"email": "anne@example.org"})  # asked first: nothing done yet
+    with time_machine.travel(NOW, tick=False):
+        staff_client.post(ERASE, {"email": "Anne@Example.org", "confirmed": "yes"})
+
+    anne = person_reference("anne@example.org")
+    assert list(AuditEntry.objects.order_by("pk").values_list("action", "target", "count")) == [
+        ("person_lookup", anne, None),
+        ("person_download", f"{anne} csv", None),
+        ("person_erasure", anne, 4),
+    ]
+    assert not AuditEntry.objects.filter(target__icontains="example.org").exists()

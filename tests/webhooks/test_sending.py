@@ -64,6 +64,7 @@ def test_a_registration_is_sent_signed_to_its_subscriber(subscribe, receiver, ru
         "options": [],
         "sessions": [],
         "checked_in_at": None,
+        "in_participant_list": False,
         "created_at": when(anne.created_at),
         "updated_at": when(anne.updated_at),
         "cancelled_at": None,

@@ -170,6 +170,10 @@ modtagerne af vores mails fjernes. Tilbage bliver kun antal, arbejdspladser (som
 svar på valgspørgsmål, der ikke handler om kost og helbred, og tidspunkter for fremmøde, så vi kan
 føre statistik.
 
+**Deltagerlisten.** Kun hvis du selv sætter kryds, ser de andre bekræftede deltagere dit navn, din
+arbejdsplads og din stilling på deltagerlisten. Du kan fjerne krydset når som helst via linket i
+din bekræftelse; det virker med det samme.
+
 **Fakturaer.** Fakturaer og kreditnotaer er regnskabsmateriale. Efter bogføringsloven gemmer vi
 dem uændret i 5 år efter udgangen af det regnskabsår (kalenderår), de hører til. Derefter fjernes
 personnavnene fra dem.
@@ -188,6 +192,10 @@ automatically, unless we have set a different period for the event: name, e-mail
 title are replaced, free-text answers and answers about diet and health are deleted, and the
 recipients of our mails are removed. Only numbers, workplaces (as institutions), answers to
 choice questions not about diet or health, and arrival times remain, for our statistics.
+
+**The participant list.** Only if you tick the box do the other confirmed participants see your
+name, workplace and job title on the participant list. You can untick it at any time through the
+link in your confirmation; it takes effect at once.
 
 **Invoices.** Invoices and credit notes are bookkeeping records. Under the Danish Bookkeeping Act
 we keep them unchanged for 5 years after the end of the financial year (calendar year) they

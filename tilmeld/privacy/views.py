@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
+from tilmeld.audit import services as audit
+from tilmeld.audit.enums import AuditAction
 from tilmeld.privacy import people
 from tilmeld.privacy.models import PersonData
 
@@ -30,6 +32,12 @@ def _context(request, **extra) -> dict:
     }
 
 
+def _audit(request, action: AuditAction, email: str, detail: str = "", count=None) -> None:
+    """The audit log names the person by a keyed hash of the address, never the address."""
+    target = audit.person_reference(email) + (f" {detail}" if detail else "")
+    audit.record_request(request, action, target=target, count=count)
+
+
 def _require(request, perm: str) -> None:
     if not request.user.has_perm(perm):
         raise PermissionDenied
@@ -42,7 +50,7 @@ def look_up(request):
     rows = None
     if form.is_valid():
         rows = people.person_rows(form.cleaned_data["email"])
-        # audit: staff looked up a person's data (rows.email)
+        _audit(request, AuditAction.PERSON_LOOKUP, rows.email)
     return TemplateResponse(
         request,
         "privacy/admin/person.html",
@@ -58,8 +66,9 @@ def download(request):
     if not form.is_valid():
         return look_up(request)
     rows = people.person_rows(form.cleaned_data["email"])
-    # audit: staff exported a person's data (rows.email, format)
-    if request.POST.get("format") == "csv":
+    csv = request.POST.get("format") == "csv"
+    _audit(request, AuditAction.PERSON_DOWNLOAD, rows.email, "csv" if csv else "json")
+    if csv:
         body, content_type, suffix = people.as_csv(rows), "text/csv; charset=utf-8", "csv"
     else:
         body, content_type, suffix = people.as_json(rows), "application/json", "json"
@@ -90,7 +99,7 @@ def erase(request):
             ),
         )
     result = people.erase(email)
-    # audit: staff erased a person's data (email, result counts)
+    _audit(request, AuditAction.PERSON_ERASURE, email, count=result.total)
     return TemplateResponse(
         request, "privacy/admin/erased.html", _context(request, form=form, result=result)
     )
