@@ -44,6 +44,7 @@ def numbers(event):
 
 def test_the_event_is_anonymised_when_its_retention_period_is_over(conference):
     event = conference["event"]
+    Participant.objects.filter(pk=conference["anne"].pk).update(in_participant_list=True)
     before = numbers(event)
     invoices = list(Invoice.objects.values_list("number", "buyer_name", "document", "gross"))
     assert Delivery.objects.count() == 6  # two bookings, three seats, an invoice
@@ -72,6 +73,7 @@ def test_the_event_is_anonymised_when_its_retention_period_is_over(conference):
         "confirmed", "substituted", "cancelled", "confirmed"
     ]  # fmt: skip
     assert conference["anne"].manage_token not in set(rows.values_list("manage_token", flat=True))
+    assert not rows.filter(in_participant_list=True).exists()  # the list shows no one
     assert list(Booking.objects.values_list("booker_name", "booker_email", "booker_phone")) == [
         ("Anonymiseret", f"booking-{b.pk}@anonymised.invalid", "") for b in Booking.objects.all()
     ]

@@ -50,7 +50,8 @@ def participants(rows: QuerySet[Participant]) -> int:
     """Name, e-mail, phone and job title replaced; the organisation (an institution), status,
     price, dates and check-in kept. Free-text and diet/health answers deleted, the others kept
     for the event's statistics; the history keeps what happened, not the values. The manage
-    link is made anew: the old one, in the person's mailbox, opens nothing."""
+    link is made anew: the old one, in the person's mailbox, opens nothing. Nobody anonymised
+    is on the participant list any more."""
     name = placeholder()
     people = list(rows.only("pk"))
     for person in people:
@@ -59,8 +60,11 @@ def participants(rows: QuerySet[Participant]) -> int:
         person.phone = ""
         person.job_title = ""
         person.manage_token = new_token()
+        person.in_participant_list = False
     Participant.objects.bulk_update(
-        people, ["name", "email", "phone", "job_title", "manage_token"], batch_size=500
+        people,
+        ["name", "email", "phone", "job_title", "manage_token", "in_participant_list"],
+        batch_size=500,
     )
     ids = [p.pk for p in people]
     Answer.objects.filter(participant_id__in=ids).filter(
