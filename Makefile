@@ -25,7 +25,7 @@ migrate: install
 	DJANGO_DEBUG=1 $(BIN)/tilmeld migrate --noinput --verbosity 0
 
 demo: migrate
-	DJANGO_DEBUG=1 $(BIN)/tilmeld load_demo
+	TILMELD_SITE_URL="$${TILMELD_SITE_URL:-http://$(HOST):$(PORT)}" DJANGO_DEBUG=1 $(BIN)/tilmeld load_demo
 
 # Serves the demo at http://$(HOST):$(PORT) with SQLite and a background worker for mail.
 run: demo
