@@ -120,6 +120,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _options["options"] = " ".join(
             filter(None, [_options.get("options"), f"-c statement_timeout={_statement_timeout}s"])
         )
+# --- Several app hosts: database connections ---
+# Every app process keeps its own connection (DATABASE_CONN_MAX_AGE) by default. Two ways to bound
+# what many hosts and workers open on PostgreSQL (docs: deploy/README.md):
+# - DATABASE_POOL=1 (recommended; nothing more to run): Django's psycopg pool in each process,
+#   DATABASE_POOL_MIN_SIZE..DATABASE_POOL_MAX_SIZE connections, a request waiting at most
+#   DATABASE_POOL_TIMEOUT seconds for one. Persistent connections are off (the pool keeps them);
+#   prepared statements and the statement timeout work as without it. PostgreSQL's
+#   max_connections must exceed hosts x processes x DATABASE_POOL_MAX_SIZE (+ the workers).
+# - DATABASE_PGBOUNCER=1, for PgBouncer in transaction mode: a connection serves one transaction
+#   at a time, so no server-side cursors, no server-side binding or prepared statements (PgBouncer
+#   1.21+ with max_prepared_statements could keep them), and no `options` startup parameter
+#   (so no statement timeout from here: `ALTER ROLE tilmeld SET statement_timeout = '20s'`).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if env.bool("DATABASE_POOL", default=False):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses a pool with persistent ones
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+        }
+    if env.bool("DATABASE_PGBOUNCER", default=False):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=False, prepare_threshold=None)
+        DATABASES["default"]["OPTIONS"].pop("options", None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -153,6 +177,13 @@ CACHES["ratelimit"] = (
         "OPTIONS": {"MAX_ENTRIES": 100_000},
     }
 )
+
+# --- Several app hosts: sessions ---
+# With REDIS_URL, sessions are read from the shared cache and written through to the database
+# (a restarted Redis loses no login); without it, from the database. Either way every host sees
+# every session.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 
 TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
 
