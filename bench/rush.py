@@ -91,6 +91,8 @@ def free_port() -> int:
 def start_gunicorn(args, env, port: int, log: Path) -> subprocess.Popen:
     command = [
         sys.executable, "-m", "gunicorn", "tilmeld.wsgi:application",
+        # The production config (deploy/); the options below win over it, as before.
+        "--config", str(ROOT / "deploy" / "gunicorn.conf.py"),
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(args.workers),
         "--worker-class", args.worker_class,

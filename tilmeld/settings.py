@@ -2,6 +2,7 @@
 
 import datetime as dt
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
 from django.utils.translation import gettext_lazy as _
@@ -119,6 +120,30 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         _options["options"] = " ".join(
             filter(None, [_options.get("options"), f"-c statement_timeout={_statement_timeout}s"])
         )
+# --- Several app hosts: database connections ---
+# Every app process keeps its own connection (DATABASE_CONN_MAX_AGE) by default. Two ways to bound
+# what many hosts and workers open on PostgreSQL (docs: deploy/README.md):
+# - DATABASE_POOL=1 (recommended; nothing more to run): Django's psycopg pool in each process,
+#   DATABASE_POOL_MIN_SIZE..DATABASE_POOL_MAX_SIZE connections, a request waiting at most
+#   DATABASE_POOL_TIMEOUT seconds for one. Persistent connections are off (the pool keeps them);
+#   prepared statements and the statement timeout work as without it. PostgreSQL's
+#   max_connections must exceed hosts x processes x DATABASE_POOL_MAX_SIZE (+ the workers).
+# - DATABASE_PGBOUNCER=1, for PgBouncer in transaction mode: a connection serves one transaction
+#   at a time, so no server-side cursors, no server-side binding or prepared statements (PgBouncer
+#   1.21+ with max_prepared_statements could keep them), and no `options` startup parameter
+#   (so no statement timeout from here: `ALTER ROLE tilmeld SET statement_timeout = '20s'`).
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    if env.bool("DATABASE_POOL", default=False):
+        DATABASES["default"]["CONN_MAX_AGE"] = 0  # Django refuses a pool with persistent ones
+        DATABASES["default"]["OPTIONS"]["pool"] = {
+            "min_size": env.int("DATABASE_POOL_MIN_SIZE", default=1),
+            "max_size": env.int("DATABASE_POOL_MAX_SIZE", default=4),
+            "timeout": env.float("DATABASE_POOL_TIMEOUT", default=10),
+        }
+    if env.bool("DATABASE_PGBOUNCER", default=False):
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+        DATABASES["default"]["OPTIONS"].update(server_side_binding=False, prepare_threshold=None)
+        DATABASES["default"]["OPTIONS"].pop("options", None)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -153,6 +178,13 @@ CACHES["ratelimit"] = (
     }
 )
 
+# --- Several app hosts: sessions ---
+# With REDIS_URL, sessions are read from the shared cache and written through to the database
+# (a restarted Redis loses no login); without it, from the database. Either way every host sees
+# every session.
+if REDIS_URL:
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+
 TASKS = {"default": {"BACKEND": "tilmeld.mail.backend.OutboxTaskBackend"}}
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -178,8 +210,38 @@ STATICFILES_DIRS = [BASE_DIR / "tilmeld" / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("TILMELD_MEDIA_ROOT", default=str(BASE_DIR / "media")))
 SERVE_MEDIA = env.bool("TILMELD_SERVE_MEDIA", default=True)
+# Uploaded files (logos, images, speaker photos, programme PDFs) and generated ones (the cached
+# programme PDFs) are read and written only through STORAGES["default"], never by a path, so an
+# app host keeps nothing on its disk that another host needs. By default a local folder
+# (TILMELD_MEDIA_ROOT); with TILMELD_S3_BUCKET set, an S3-compatible bucket (AWS, MinIO,
+# Hetzner, Scaleway, ...) through django-storages. Credentials come from AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY (or the host's role), as boto3 reads them. Invoices are never stored: they
+# are made from the stored invoice document when asked for, behind the booker's secret link.
+S3_BUCKET = env.str("TILMELD_S3_BUCKET", default="")
+if S3_BUCKET:
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env.str("TILMELD_S3_ENDPOINT_URL", default="") or None,
+            "region_name": env.str("TILMELD_S3_REGION", default="") or None,
+            "location": env.str("TILMELD_S3_PREFIX", default=""),
+            # Files are public pages' pictures and PDFs: served from the bucket (or a CDN in front
+            # of it, TILMELD_S3_CUSTOM_DOMAIN), whose policy must let anyone read them. With
+            # TILMELD_S3_SIGNED_URLS=1 the bucket stays private and each link is signed for
+            # TILMELD_S3_SIGNED_URL_SECONDS (then keep public pages' cache time well below it).
+            "custom_domain": env.str("TILMELD_S3_CUSTOM_DOMAIN", default="") or None,
+            "querystring_auth": env.bool("TILMELD_S3_SIGNED_URLS", default=False),
+            "querystring_expire": env.int("TILMELD_S3_SIGNED_URL_SECONDS", default=3600),
+            # A replaced file gets a new name, as in the local folder: a new logo is a new URL.
+            "file_overwrite": False,
+            "default_acl": env.str("TILMELD_S3_DEFAULT_ACL", default="") or None,
+        },
+    }
+else:
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -228,6 +290,20 @@ CONTENT_SECURITY_POLICY = {
         "base-uri": [SELF],
     }
 }
+
+if S3_BUCKET:
+    # Pictures from the bucket (or its CDN) are allowed on the pages: that origin, or the one
+    # TILMELD_S3_MEDIA_ORIGIN names.
+    _s3 = STORAGES["default"]["OPTIONS"]
+    if _s3["custom_domain"]:
+        _media_origin = f"https://{_s3['custom_domain']}"
+    elif _s3["endpoint_url"]:
+        _parts = urlsplit(_s3["endpoint_url"])
+        _media_origin = f"{_parts.scheme}://{_parts.netloc}"
+    else:
+        _media_origin = f"https://{S3_BUCKET}.s3.amazonaws.com"
+    _media_origin = env.str("TILMELD_S3_MEDIA_ORIGIN", default="") or _media_origin
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["img-src"].append(_media_origin)
 
 LOGGING = {
     "version": 1,

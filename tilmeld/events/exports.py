@@ -1,5 +1,6 @@
 """Event files for download: pure functions returning bytes."""
 
+from django.core.files.storage import default_storage
 from django.utils import timezone
 from icalendar import Calendar
 from icalendar import Event as CalendarEvent
@@ -72,7 +73,25 @@ def events_feed_ics(events, *, url_for, uid_host: str, name: str) -> bytes:
     return calendar.to_ical()
 
 
+MEDIA_SCHEME = "media:"
+
+
+def media_url(name: str) -> str:
+    """A stored file's address inside a generated PDF: read through the file storage (a local
+    folder or a bucket), never by a path on this host's disk."""
+    return MEDIA_SCHEME + name
+
+
 def programme_pdf(html: str, *, base_url: str) -> bytes:
     from weasyprint import HTML
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
 
-    return HTML(string=html, base_url=base_url).write_pdf()
+    class StorageFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            if url.startswith(MEDIA_SCHEME):
+                name = url.removeprefix(MEDIA_SCHEME)
+                with default_storage.open(name, "rb") as stored:
+                    return URLFetcherResponse(url, stored.read(), {})
+            return super().fetch(url, headers)
+
+    return HTML(string=html, base_url=base_url, url_fetcher=StorageFetcher()).write_pdf()

@@ -23,12 +23,17 @@ def _file_url(path: str | None) -> str:
     return Path(path).resolve().as_uri() if path else ""
 
 
+def _stored_url(file) -> str:
+    """An uploaded file, read through the storage: it may be in a bucket, not on this disk."""
+    return exports.media_url(file.name)
+
+
 def programme_html(event: Event, *, language: str, request=None) -> str:
     site = site_settings(request)
     slots = selectors.programme(event)
-    logo = _file_url(site.logo.path) if site.logo else _file_url(finders.find("img/logo.svg"))
+    logo = _stored_url(site.logo) if site.logo else _file_url(finders.find("img/logo.svg"))
     photos = {
-        speaker.pk: _file_url(speaker.photo.path)
+        speaker.pk: _stored_url(speaker.photo)
         for speaker in selectors.speakers_of(slots)
         if speaker.photo
     }
