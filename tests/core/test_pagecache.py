@@ -13,6 +13,7 @@ from tests.factories import (
     ArticleFactory,
     EventFactory,
     PageFactory,
+    PriceFactory,
     SessionFactory,
     SpeakerFactory,
     StaffFactory,
@@ -101,12 +102,18 @@ def add_speaker(event):
     session.speakers.add(SpeakerFactory(name="Ny titel"))
 
 
+def add_price(event):
+    PriceFactory(event=event, name_da="Ny titel")
+
+
 def edit_site(event):
     SiteSettings.objects.filter(pk=1).update(name="Ny titel")  # no signal: the service's way
     pagecache.bump()
 
 
-@pytest.mark.parametrize("change", [edit_event, edit_venue, edit_organiser, add_speaker, edit_site])
+@pytest.mark.parametrize(
+    "change", [edit_event, edit_venue, edit_organiser, add_speaker, add_price, edit_site]
+)
 def test_a_change_is_shown_at_once(client, site, change):
     event = EventFactory(registration_opens_at=None)
     assert "Ny titel" not in content(client.get(event_page(event)))
@@ -242,7 +249,6 @@ def test_the_registration_form_is_shared_with_fresh_tokens(client, site, django_
 
     assert "no-store" in second["Cache-Control"]  # it carries a CSRF token
     assert first != content(second)  # a form token of its own
-    assert pagecache.version() > 0
 
 
 def test_personal_pages_say_no_store(client, site):
