@@ -175,8 +175,9 @@ def lasting(response: HttpResponse, *, until: datetime | None = None, live: bool
 
 
 def page_key(request, name: str = "page") -> str:
-    path = request.get_full_path()
-    return f"{PREFIX}:{version()}:{name}:{get_language()}:{request.get_host()}:{path}"
+    # The scheme and host too: the page's structured data carries absolute addresses.
+    where = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return f"{PREFIX}:{version()}:{name}:{get_language()}:{where}"
 
 
 def public_page(view):
