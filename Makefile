@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 
-.PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush bench-api bench-invoices clean
+.PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush bench-api bench-pages bench-invoices clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ bench: install
 # N registrations by C concurrent users for K seats through gunicorn + PostgreSQL (bench/rush.py).
 bench-rush: install
 	$(BIN)/python -m bench.rush --requests $(or $(N),2000) --concurrency $(or $(C),64) --capacity $(or $(K),500) $(RUSH_ARGS)
+
+# The public pages (event page, front page, news article, registration form) at 16 connections
+# next to a constant-response view on the same server; PAGES_ARGS=--during-rush adds a rush.
+bench-pages: install
+	$(BIN)/python -m bench.pages --requests $(or $(N),2000) --concurrency $(or $(C),64) --capacity $(or $(K),500) $(PAGES_ARGS)
 
 # The same rush through the REST API (JSON, a token, an Idempotency-Key each), then the read
 # endpoints' rate at 16 connections (bench/api.py).

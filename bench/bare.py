@@ -45,6 +45,15 @@ def bare(request):
     )
 
 
+CONSTANT = b"<!doctype html><title>Tilmeld</title><p>" + b"Det samme svar til alle. " * 400
+
+
+def constant(request):
+    """The yardstick of `make bench-pages`: the same bytes for everyone, through the site's
+    middleware, about the size of a public page."""
+    return HttpResponse(CONSTANT)
+
+
 def healthz(request):
     return HttpResponse("ok")
 

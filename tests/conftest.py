@@ -6,7 +6,7 @@ from django.core.management import call_command
 from django.utils import translation
 
 from tests.factories import SiteSettingsFactory
-from tilmeld.registrations import event_cache
+from tilmeld.core import pagecache
 from tilmeld.webhooks import listeners
 
 
@@ -19,16 +19,16 @@ def _danish_by_default():
 
 @pytest.fixture(autouse=True)
 def _fresh_cache():
-    """Site settings, the registration form's event and the webhook subscriptions are cached,
-    and rate limits count in a cache of their own; every test starts without."""
+    """Public pages, site settings, the registration form's event and the webhook subscriptions
+    are cached, and rate limits count in a cache of their own; every test starts without."""
     cache.clear()
     caches["ratelimit"].clear()
-    event_cache.clear()
+    pagecache.clear_local()
     listeners.clear()
     yield
     cache.clear()
     caches["ratelimit"].clear()
-    event_cache.clear()
+    pagecache.clear_local()
     listeners.clear()
 
 

@@ -57,6 +57,23 @@ def test_small_api_rush_reports_nothing_oversold_or_lost_and_the_yardstick():
     assert any(line.startswith("yardstick a bare Django view") for line in lines)
 
 
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="the pages run on PostgreSQL")
+def test_pages_bench_reports_each_page_next_to_the_constant_view_and_the_targets():
+    bench_db = DATABASE_URL.rsplit("/", 1)[0] + f"/tilmeld_bench_smoke_{uuid.uuid4().hex[:8]}"
+
+    lines = bench(
+        "bench.pages", "--seconds", "0.5", "--during-rush", "-n", "40", "-c", "4", "-k", "20",
+        "--database-url", bench_db,
+    )  # fmt: skip
+
+    names = ("constant view", "event page", "front page", "news article", "registration form")
+    for name in (*names, "event page, rush"):
+        row = next(line for line in lines if line.startswith(name + " "))
+        assert "req/s" in row and "% of the constant view" in row and "errors" not in row
+    assert any(line.startswith("event page ≥ 1000 req/s ") for line in lines)
+    assert any(line.startswith("during a rush ≥ 70% of that") for line in lines)
+
+
 def test_a_few_invoices_are_issued_rendered_and_validated():
     # A throwaway SQLite file whatever the suite runs on.
     lines = bench(

@@ -432,3 +432,11 @@ MIDDLEWARE += [
 # up two-factor login. Off by default so the demo runs in one step; turn it on in production.
 STAFF_2FA_REQUIRED = env.bool("TILMELD_STAFF_2FA_REQUIRED", default=False)
 OTP_TOTP_ISSUER = env.str("TILMELD_OTP_ISSUER", default="Tilmeld")
+
+# Public pages and the objects behind them are kept in the `default` cache (tilmeld/core/
+# pagecache.py): at most this many seconds when nothing they show changes (a change bumps a
+# version every process sees at once when REDIS_URL is set; without Redis other processes of
+# the host follow within these seconds). Seats left are kept 2 seconds at most.
+TILMELD_PAGE_CACHE_SECONDS = env.int("TILMELD_PAGE_CACHE_SECONDS", default=60)
+# How long proxies and browsers may keep a public page (Cache-Control: public, max-age).
+TILMELD_PAGE_MAX_AGE = env.int("TILMELD_PAGE_MAX_AGE", default=30)

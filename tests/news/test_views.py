@@ -64,8 +64,8 @@ def test_news_list_with_a_strange_page_number_shows_a_normal_page(client, site, 
 def test_news_list_query_count_does_not_grow(client, site, django_assert_num_queries, count):
     make_articles(count)
 
-    # site settings, footer pages, page count, articles
-    with django_assert_num_queries(4):
+    # site settings, footer pages, page count, articles, the next scheduled publication
+    with django_assert_num_queries(5):
         response = client.get(url("news:list"))
 
     assert len(card_titles(content(response), "article")) == count
@@ -129,8 +129,8 @@ def test_article_page_query_count_does_not_grow(client, site, django_assert_num_
     article = ArticleFactory(published_at=NOW)
     make_articles(count)
 
-    # site settings, footer pages, article, related articles
-    with django_assert_num_queries(4):
+    # site settings, footer pages, article, related articles, the next scheduled publication
+    with django_assert_num_queries(5):
         response = client.get(url("news:detail", slug=article.slug))
 
     assert len(card_titles(element(content(response), "section", "related"), "article")) == count

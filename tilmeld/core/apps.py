@@ -11,8 +11,9 @@ class CoreConfig(AppConfig):
         from django.core import checks
         from django.db.backends.signals import connection_created
 
-        from tilmeld.core import ratelimits, sqlite_like
+        from tilmeld.core import pagecache, ratelimits, sqlite_like
 
         checks.register(ratelimits.check_rates)
+        pagecache.connect()
 
         connection_created.connect(sqlite_like.install, dispatch_uid="tilmeld-sqlite-like")

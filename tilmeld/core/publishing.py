@@ -15,6 +15,11 @@ class PublishableQuerySet(models.QuerySet):
     def published(self, now=None):
         return self.filter(is_published=True, published_at__lte=now or timezone.now())
 
+    def next_publication(self, now=None):
+        """The next instant one of these, scheduled, becomes public (None: none scheduled)."""
+        scheduled = self.filter(is_published=True, published_at__gt=now or timezone.now())
+        return scheduled.aggregate(at=models.Min("published_at"))["at"]
+
 
 class Publishable(models.Model):
     """Visible to the public once marked published and its publication time has come."""

@@ -4,11 +4,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from tilmeld.core import security, terms
+from tilmeld.core import pagecache, security, terms
 from tilmeld.core.models import Page
 from tilmeld.core.site import site_settings
 
 
+@pagecache.public_page
 def page_detail(request, slug):
     page = Page.objects.filter(slug=slug).first()
     if page is None:
@@ -17,6 +18,7 @@ def page_detail(request, slug):
     return render(request, "core/page.html", {"page": page, "versions": versions})
 
 
+@pagecache.public_page
 def page_version(request, slug, number):
     """One version of the privacy policy or the registration terms, as a person accepted it."""
     version = terms.page_version(slug, number)

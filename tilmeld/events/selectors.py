@@ -85,3 +85,49 @@ def events_showing(obj) -> list[Event]:
     else:
         raise TypeError(obj)
     return list(Event.objects.filter(showing, ends_at__gte=timezone.now()).distinct())
+
+
+def changes_at(events, now=None) -> datetime | None:
+    """The next instant the pages showing `events` change by the clock alone: registration opens
+    or closes, the binding date comes, the event starts or ends (and leaves the upcoming list)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    instants = []
+    for event in events:
+        instants += [
+            event.registration_opens_at,
+            event.registration_ends_at,
+            event.binding_at,
+            event.starts_at,
+            event.ends_at + timedelta(microseconds=1),  # upcoming until it has ended
+            event.published_at,
+        ]
+    return min((t for t in instants if t is not None and t > now), default=None)
+
+
+def listing_changes_at(now=None) -> datetime | None:
+    """The next instant the public lists of events change by the clock alone: a scheduled event
+    is published, or an upcoming one ends and moves to the archive. One query."""
+    from datetime import timedelta
+
+    from django.db.models import Min, Q
+    from django.utils import timezone
+
+    now = now or timezone.now()
+    found = Event.objects.aggregate(
+        published=Min("published_at", filter=Q(is_published=True, published_at__gt=now)),
+        ends=Min("ends_at", filter=Q(is_published=True, ends_at__gte=now)),
+    )
+    ends = found["ends"] and found["ends"] + timedelta(microseconds=1)
+    return min(filter(None, (found["published"], ends)), default=None)
+
+
+def shows_live_figures(events, now=None) -> bool:
+    """Is registration open for one of `events`? Then its page shows seats left or full, which
+    change with every registration."""
+    from tilmeld.events.enums import RegistrationState
+
+    return any(event.registration_state(now) == RegistrationState.OPEN for event in events)

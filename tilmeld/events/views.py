@@ -1,8 +1,10 @@
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language, pgettext
 
+from tilmeld.core import pagecache
 from tilmeld.core.site import site_settings
 from tilmeld.events import exports, selectors
 from tilmeld.events.programme_pdf import cached_programme_pdf
@@ -11,14 +13,26 @@ from tilmeld.events.structured_data import event_json_ld
 PAGE_SIZE = 20
 
 
+@pagecache.public_page
 def event_list(request):
-    page = Paginator(selectors.upcoming_events(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "events/event_list.html", {"page": page, "archive": False})
+    return _listing(request, selectors.upcoming_events, archive=False)
 
 
+@pagecache.public_page
 def event_archive(request):
-    page = Paginator(selectors.past_events(), PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "events/event_list.html", {"page": page, "archive": True})
+    return _listing(request, selectors.past_events, archive=True)
+
+
+def _listing(request, events, *, archive: bool):
+    now = timezone.now()
+    page = Paginator(events(now), PAGE_SIZE).get_page(request.GET.get("page"))
+    response = render(request, "events/event_list.html", {"page": page, "archive": archive})
+    instants = [selectors.changes_at(page.object_list, now), selectors.listing_changes_at(now)]
+    return pagecache.lasting(
+        response,
+        until=min(filter(None, instants), default=None),
+        live=selectors.shows_live_figures(page.object_list, now),
+    )
 
 
 def _event_or_404(request, slug):
@@ -28,6 +42,7 @@ def _event_or_404(request, slug):
     return event
 
 
+@pagecache.public_page
 def event_detail(request, slug):
     event = _event_or_404(request, slug)
     site = site_settings(request)
@@ -42,7 +57,12 @@ def event_detail(request, slug):
         "co_organisers": [link.organisation for link in event.co_organiser_links.all()],
         "json_ld": event_json_ld(event, url=url, organiser_name=site.name),
     }
-    return render(request, "events/event_detail.html", context)
+    response = render(request, "events/event_detail.html", context)
+    return pagecache.lasting(
+        response,
+        until=selectors.changes_at([event]),
+        live=selectors.shows_live_figures([event]),
+    )
 
 
 def event_calendar(request, slug):

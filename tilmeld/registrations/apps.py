@@ -6,8 +6,3 @@ class RegistrationsConfig(AppConfig):
     name = "tilmeld.registrations"
     label = "registrations"
     verbose_name = _("Registrations")
-
-    def ready(self):
-        from tilmeld.registrations import event_cache
-
-        event_cache.connect()

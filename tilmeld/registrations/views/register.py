@@ -7,10 +7,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from tilmeld.core import ratelimits, terms
+from tilmeld.core import pagecache, ratelimits, terms
 from tilmeld.core.site import site_settings
 from tilmeld.events.enums import RegistrationState
-from tilmeld.events.selectors import event_for_registration
+from tilmeld.events.selectors import changes_at, event_for_registration
 from tilmeld.registrations import event_cache, selectors
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
 from tilmeld.registrations.forms import COLLEAGUE_ERRORS, BookingForm, colleague_formset
@@ -38,9 +38,20 @@ def _colleague_rows(request, limit: int) -> int:
 @never_cache  # the page carries a CSRF token and a form token: no proxy or browser keeps it
 @require_http_methods(["GET", "POST"])
 def register_view(request, slug):
-    shared = form_cache.applies(request)
-    if shared and (html := form_cache.get(slug, get_language())):
+    if form_cache.applies(request):  # one rendering for every visitor, for a moment
+        found = event_cache.lookup(slug)
+        if found is None:
+            raise Http404
+        html = pagecache.form_page(
+            slug, lambda: _form_page(request, slug, shared=True), until=changes_at([found[0]])
+        )
         return HttpResponse(form_cache.fill(html, request))
+    return _form_page(request, slug, shared=False)
+
+
+def _form_page(request, slug, *, shared: bool):
+    """The form, sent or not; with `shared`, the HTML of the empty form with marks in place of
+    the visitor's tokens."""
     event, options = _event_and_options(slug, staff=request.user.is_staff)
     current_terms = options["terms"]  # the privacy policy and terms the form links to
     # The form options, and each participant may join the participant list.
@@ -103,9 +114,7 @@ def register_view(request, slug):
     }
     if shared:
         context["csrf_token"] = form_cache.CSRF_MARK
-        html = render_to_string("registrations/register.html", context, request=request)
-        form_cache.store(slug, get_language(), html)
-        return HttpResponse(form_cache.fill(html, request))
+        return render_to_string("registrations/register.html", context, request=request)
     response = render(request, "registrations/register.html", context, status=status)
     return ratelimits.with_retry_after(response, refused) if refused is not None else response
 
