@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Case, Count, F, JSONField, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -71,11 +71,18 @@ def answer_summaries(event: Event) -> list[tuple[Question, list[tuple[str, int]]
     questions = list(Question.objects.filter(event=event))
     # Counted by distinct answer in the database: a few rows per question, whatever the
     # number of participants; a list of several choices counts once for each choice in it.
+    # Free text is counted, not told apart: one group per text question, not one per answer.
+    value = Case(
+        When(question__kind=QuestionKind.TEXT, then=Value(None, output_field=JSONField())),
+        default=F("value"),
+        output_field=JSONField(),
+    )
     answers = (
         Answer.objects.filter(
             question__event=event, participant__status=ParticipantStatus.CONFIRMED
         )
-        .values_list("question_id", "value")
+        .annotate(counted=value)
+        .values_list("question_id", "counted")
         .annotate(n=Count("id"))
         .order_by()
     )
