@@ -13,7 +13,9 @@ from datetime import datetime
 from itertools import islice
 from operator import itemgetter
 
-from django.db.models import Case, F, IntegerField, Value, When, Window
+from django.db import connection
+from django.db.models import BooleanField, Case, F, IntegerField, Value, When, Window
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import RowNumber
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
@@ -180,16 +182,27 @@ def _batches(iterable, size: int):
         yield batch
 
 
+def _of_participants(rows, ids: list[int]):
+    """`participant_id IN (…)`, sent on PostgreSQL as one array parameter: 2,000 parameters
+    cost more to compose, send and parse than the query takes to run, every chunk again."""
+    if connection.vendor != "postgresql":
+        return rows.filter(participant_id__in=ids)
+    column = f"{connection.ops.quote_name(rows.model._meta.db_table)}.participant_id"
+    # The SQL is ours; the ids travel as a parameter.
+    condition = RawSQL(f"{column} = ANY(%s)", (ids,), output_field=BooleanField())  # noqa: S611
+    return rows.filter(condition)
+
+
 def _chunk_data(ids: list[int], question_ids: list[int], with_sessions: bool) -> _Chunk:
     chunk = _Chunk()
     if question_ids:
-        answers = Answer.objects.filter(participant_id__in=ids, question_id__in=question_ids)
+        answers = _of_participants(Answer.objects.filter(question_id__in=question_ids), ids)
         for participant_id, question_id, value in answers.values_list(
             "participant_id", "question_id", "value"
         ):
             chunk.answers[participant_id, question_id] = value
     if with_sessions:
-        choices = SessionChoice.objects.filter(participant_id__in=ids).order_by("id")
+        choices = _of_participants(SessionChoice.objects.all(), ids).order_by("id")
         for participant_id, session_id in choices.values_list("participant_id", "session_id"):
             chunk.sessions[participant_id].append(session_id)
     return chunk
