@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 
-.PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush bench-api bench-pages bench-invoices clean
+.PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush bench-api bench-pages bench-invoices bench-staff clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -78,6 +78,11 @@ bench-api: install
 # N invoices issued and rendered (PDF, OIOUBL, Peppol), and a sample validated by the official rules.
 bench-invoices: install
 	$(BIN)/python -m bench.invoices --count $(or $(N),1000) $(INVOICE_ARGS)
+
+# The staff pages of one event with N participants on PostgreSQL (bench/staff.py): the admin
+# participant list, the dashboard, the check-in search and the CSV export against the targets.
+bench-staff: install
+	$(BIN)/python -m bench.staff --participants $(or $(N),50000) $(STAFF_ARGS)
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -2,6 +2,7 @@
 themselves are never asserted)."""
 
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -94,3 +95,22 @@ def test_a_few_invoices_are_issued_rendered_and_validated():
     ]
     validated = [line for line in lines if line.startswith("validation ")]
     assert validated == [] or all("0 fatal findings" in line for line in validated[:2])
+
+
+@pytest.mark.skipif(not DATABASE_URL.startswith("postgres"), reason="it runs on PostgreSQL")
+def test_staff_pages_bench_reports_each_page_with_its_target():
+    bench_db = DATABASE_URL.rsplit("/", 1)[0] + f"/tilmeld_bench_smoke_{uuid.uuid4().hex[:8]}"
+
+    lines = bench("bench.staff", "--participants", "200", "--runs", "2", "--database-url", bench_db)
+
+    page = re.compile(r"^(.+) \d+ \d+ \d+ < (\d+ ms|\d+ s): (met|NOT MET)")
+    measured = [match.group(1, 2) for line in lines if (match := page.match(line))]
+    assert measured == [
+        ("admin participant list", "300 ms"),
+        ("… searching 'Jørgensen'", "300 ms"),
+        ("event dashboard", "300 ms"),
+        ("check-in search 'mette jørg'", "100 ms"),
+        ("CSV export, all rows", "4 s"),
+    ]
+    assert any(line.startswith("200 participants inserted in") for line in lines)
+    assert any(line.startswith("all targets") for line in lines)

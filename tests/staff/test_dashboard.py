@@ -145,3 +145,30 @@ def test_chart_has_counts_up_the_side_and_dates_along_the_bottom(client, site, l
         "en": ["1 December 2025 1", "3 December 2025 3"],
     }
     assert rows == full[lang]  # the numbers behind the chart, for those who cannot see it
+
+
+def test_free_text_answers_are_counted_not_listed(client, site):
+    client.force_login(StaffFactory())
+    event = EventFactory(capacity=None)
+    access = Question.objects.create(event=event, text_da="Tilgængelighed", kind="text")
+    dinner = Question.objects.create(event=event, text_da="Middag", kind="yes_no", position=1)
+    answers = [("Anne", "Tolk", True), ("Bo", "Niveaufri adgang", False), ("Cai", "Tolk", True)]
+    for name, need, joins in answers:
+        register(
+            event,
+            booker=Booker(name, f"{name.lower()}@example.org"),
+            people=[
+                Person(
+                    name,
+                    f"{name.lower()}@example.org",
+                    answers={access.pk: need, dinner.pk: joins},
+                )
+            ],
+            language="da",
+        )
+
+    page = text(client.get(reverse("staff:dashboard", kwargs={"event_id": event.pk})))
+
+    assert "Tilgængelighed 3 svar fra bekræftede deltagere Middag 3 svar" in page
+    assert "Middag 3 svar fra bekræftede deltagere Ja 2 Nej 1" in page
+    assert "Tolk" not in page

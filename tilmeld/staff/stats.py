@@ -4,7 +4,7 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count
+from django.db.models import Case, Count, F, JSONField, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
@@ -69,16 +69,30 @@ def answer_summaries(event: Event) -> list[tuple[Question, list[tuple[str, int]]
     """Per question: (question, [(answer, count)], how many answered), from the confirmed
     participants: what the kitchen and the hosts plan for, not the waiting list."""
     questions = list(Question.objects.filter(event=event))
-    answers = Answer.objects.filter(
-        question__event=event, participant__status=ParticipantStatus.CONFIRMED
-    ).values_list("question_id", "value")
+    # Counted by distinct answer in the database: a few rows per question, whatever the
+    # number of participants; a list of several choices counts once for each choice in it.
+    # Free text is counted, not told apart: one group per text question, not one per answer.
+    value = Case(
+        When(question__kind=QuestionKind.TEXT, then=Value(None, output_field=JSONField())),
+        default=F("value"),
+        output_field=JSONField(),
+    )
+    answers = (
+        Answer.objects.filter(
+            question__event=event, participant__status=ParticipantStatus.CONFIRMED
+        )
+        .annotate(counted=value)
+        .values_list("question_id", "counted")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
     counters: dict[int, Counter] = {q.pk: Counter() for q in questions}
     answered: Counter = Counter()
-    for question_id, value in answers:
-        answered[question_id] += 1
+    for question_id, value, n in answers:
+        answered[question_id] += n
         values = value if isinstance(value, list) else [value]
         for item in values:
-            counters[question_id][_label(item)] += 1
+            counters[question_id][_label(item)] += n
     summaries = []
     for question in questions:
         counts = counters[question.pk]
