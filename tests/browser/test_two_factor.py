@@ -5,6 +5,7 @@ import re
 from django.test import override_settings
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.accounts.helpers import app_code, give_authenticator, wrong_code
 from tests.browser.test_staff_tools import PASSWORD
@@ -34,7 +35,7 @@ def test_password_then_code_opens_the_admin_and_a_wrong_code_does_not(page, axe)
     type_password(page, user, goto=f"{reverse('admin:login')}?next={participants}")
 
     page.get_by_role("heading", name="Totrinslogin").wait_for()
-    assert page.get_by_role("textbox", name="Kode:").evaluate("e => e === document.activeElement")
+    expect(page.get_by_role("textbox", name="Kode:")).to_be_focused()  # autofocus, once loaded
     assert page.get_by_text("Anne Hansen").count() == 0
     axe(page)
     type_code(page, wrong_code(device))
