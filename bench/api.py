@@ -193,12 +193,6 @@ def main(argv=None) -> int:
     finally:
         rush.stop(server)
         if created:
-            try:
-                from django.db import connections
-
-                connections.close_all()
-            except Exception:  # noqa: S110 - Django may not be set up yet
-                pass
             database.drop(args.database_url)
         shutil.rmtree(workdir, ignore_errors=True)
 

@@ -32,6 +32,14 @@ def recreate(url: str) -> None:
 
 
 def drop(url: str) -> None:
+    """Drops the bench database, after closing this process's own connections to it (Django's,
+    if it was set up)."""
+    try:
+        from django.db import connections
+
+        connections.close_all()
+    except Exception:  # noqa: S110 - Django may not be set up yet
+        pass
     conn, name = admin_connection(url)
     with conn:
         conn.execute(
