@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.contrib.messages.storage.cookie import CookieStorage
 
 from tilmeld.core.uploads import MAX_IMAGE_BYTES, MAX_PDF_BYTES
 
@@ -72,6 +73,7 @@ def test_nginx_accepts_the_site_config(tmp_path):
     site = (DEPLOY / "nginx" / "tilmeld.conf").read_text()
     site = site.replace("/etc/letsencrypt/live/tilmeld.example.org", str(tmp_path))
     site = site.replace("/var/log/nginx", str(tmp_path)).replace("/opt/tilmeld", str(ROOT))
+    site = site.replace("/var/cache/nginx", str(tmp_path))
     (tmp_path / "tilmeld.conf").write_text(site)
     mime_types = "include /etc/nginx/mime.types;" if Path("/etc/nginx/mime.types").exists() else ""
     (tmp_path / "nginx.conf").write_text(
@@ -97,6 +99,19 @@ def test_nginx_takes_the_largest_upload_and_serves_static_files_from_static_root
     assert settings.SECURE_PROXY_SSL_HEADER == ("HTTP_X_FORWARDED_PROTO", "https")
     assert site.count("proxy_set_header X-Forwarded-Proto $scheme;") == site.count("proxy_pass")
     assert site.count("X-Forwarded-For $proxy_add_x_forwarded_for;") == site.count("proxy_pass")
+
+
+def test_nginx_keeps_no_page_for_a_session_a_flash_message_or_a_token(settings):
+    """The micro-cache answers only what Django marks public; these requests never reach it."""
+    site = (DEPLOY / "nginx" / "tilmeld.conf").read_text()
+    personal = (
+        f"$cookie_{settings.SESSION_COOKIE_NAME} $cookie_{CookieStorage.cookie_name}"
+        " $http_authorization;"
+    )
+
+    assert f"proxy_cache_bypass {personal}" in site
+    assert f"proxy_no_cache {personal}" in site
+    assert "proxy_ignore_headers" not in site  # Django's no-store and Set-Cookie are obeyed
 
 
 def units_here(tmp_path) -> list[Path]:

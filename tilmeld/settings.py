@@ -440,3 +440,6 @@ OTP_TOTP_ISSUER = env.str("TILMELD_OTP_ISSUER", default="Tilmeld")
 TILMELD_PAGE_CACHE_SECONDS = env.int("TILMELD_PAGE_CACHE_SECONDS", default=60)
 # How long proxies and browsers may keep a public page (Cache-Control: public, max-age).
 TILMELD_PAGE_MAX_AGE = env.int("TILMELD_PAGE_MAX_AGE", default=30)
+# How long a shared cache in front of the app hosts (nginx's micro-cache in deploy/nginx, a CDN)
+# may keep a public page (Cache-Control: s-maxage): a staff change shows through it within this.
+TILMELD_PROXY_CACHE_SECONDS = env.int("TILMELD_PROXY_CACHE_SECONDS", default=1)

@@ -24,7 +24,7 @@ from tilmeld.core.models import SiteSettings
 
 pytestmark = pytest.mark.django_db
 
-PUBLIC = "public, max-age=30"
+PUBLIC = "public, max-age=30, s-maxage=1"
 NO_STORE = "private, no-store"
 
 

@@ -69,6 +69,10 @@ def max_age() -> int:
     return settings.TILMELD_PAGE_MAX_AGE
 
 
+def shared_max_age() -> int:
+    return settings.TILMELD_PROXY_CACHE_SECONDS
+
+
 def version() -> int:
     found = cache.get(VERSION_KEY)
     if found is None:
@@ -221,9 +225,11 @@ def _storable(request, response) -> bool:
 
 
 def _public(response: HttpResponse, expires: float) -> HttpResponse:
-    """Proxies and browsers may keep it a short while, never past the cache entry."""
+    """Browsers may keep it a short while, never past the cache entry; a shared cache in front
+    (nginx's in deploy/, a CDN) for TILMELD_PROXY_CACHE_SECONDS at most, so that a change shows
+    through it within those seconds, as it does here at once."""
     age = max(0, min(max_age(), int(expires - time.time())))
-    patch_cache_control(response, public=True, max_age=age)
+    patch_cache_control(response, public=True, max_age=age, s_maxage=min(shared_max_age(), age))
     patch_vary_headers(response, ("Cookie",))
     return response
 
