@@ -187,7 +187,7 @@ def main(argv=None) -> int:
             print("gunicorn said (last lines):\n" + "\n".join(tail.splitlines()[-15:]))
         outcome = database.verify(results.acknowledged, capacity=args.capacity)
         bare = None if args.no_yardstick else rush.yardstick(args, env, workdir)
-        ok = report(args, results, wall, outcome, used, backends, read_rates)
+        ok = report(args, results, wall, outcome, used, backends, read_rates, env)
         print(yardstick_line(len(results.acknowledged) / wall, bare))
         return 0 if ok else 1
     finally:
@@ -210,7 +210,7 @@ def yardstick_line(rate: float, bare) -> str:
     )
 
 
-def report(args, results, wall, outcome, used, backends, read_rates) -> bool:
+def report(args, results, wall, outcome, used, backends, read_rates, env) -> bool:
     acked = len(results.acknowledged)
     rate = acked / wall
     seat_count = outcome["seat_count"]
@@ -222,6 +222,7 @@ def report(args, results, wall, outcome, used, backends, read_rates) -> bool:
         f"API rush: N={args.requests} C={args.concurrency} K={args.capacity}, "
         f"gunicorn {args.workers} × {args.worker_class}"
         + (", without Idempotency-Key" if args.no_key else ""),
+        rush.cache_line(env),
         f"  registrations/s   {rate:8.1f}   ({acked} × 201 in {wall:.2f} s)",
         rush.latency_line("POST", results.post_ms),
         rush.cpu_line(used, acked),

@@ -3,8 +3,9 @@
 One event with a two-day programme (40 sessions, 8 speakers; bench.programme), open for
 registration with seats left shown, a news article, the front page and the registration form,
 each fetched by 16 connections for about 10 s, next to a constant-response view (bench.bare)
-on the same server in the same run. With Redis at --redis-url (when it answers) the processes
-share one cache, as in production; else each has its own. --during-rush measures the event page
+on the same server in the same run. With Redis at --redis-url (when it answers, unless
+--no-redis) the processes share one cache, as in production; else each has its own.
+--during-rush measures the event page
 again while `make bench-rush`'s registrations run against another event.
 
     python -m bench.pages [--seconds 10] [--connections 16] [--during-rush]
@@ -28,22 +29,10 @@ def parse_args(argv=None):
     parser = rush.rush_arguments(__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0, help="per page")
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/12")
     parser.add_argument(
         "--during-rush", action="store_true", help="the event page again during a rush"
     )
     return parser.parse_args(argv)
-
-
-def redis_answers(url: str) -> bool:
-    try:
-        import redis
-
-        client = redis.Redis.from_url(url, socket_connect_timeout=1)
-        client.flushdb()  # the bench's own database number
-        return True
-    except Exception:  # no server or no client library: each process caches for itself
-        return False
 
 
 def make_content() -> dict[str, str]:
@@ -140,9 +129,7 @@ def main(argv=None) -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     workdir = Path(tempfile.mkdtemp(prefix="tilmeld-pages-bench-"))
     env = rush.server_env(args, workdir / "static") | {"DJANGO_SETTINGS_MODULE": PROCESS_ENV}
-    shared = redis_answers(args.redis_url)
-    if shared:
-        env["REDIS_URL"] = args.redis_url
+    shared = "REDIS_URL" in env
     server = None
     created = False
     try:

@@ -50,6 +50,17 @@ def rush_arguments(description: str) -> argparse.ArgumentParser:
         help="dropped and created again; the database name must contain 'bench'",
     )
     parser.add_argument(
+        "--redis-url",
+        default=os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/12"),
+        help="the cache, rate limits and sessions, as in production with several processes;"
+        " flushed first (the bench's own database number)",
+    )
+    parser.add_argument(
+        "--no-redis",
+        action="store_true",
+        help="without Redis: each process caches for itself, rate limits count in the database",
+    )
+    parser.add_argument(
         "--no-yardstick", action="store_true", help="skip the bare Django view measured after"
     )
     return parser
@@ -68,15 +79,38 @@ def parse_args(argv=None):
 
 
 def server_env(args, static_root: Path) -> dict[str, str]:
-    """What the app sees: production settings (DEBUG off) over plain HTTP on 127.0.0.1. The
-    whole rush comes from one address, so the per-address registration limit is off; the
-    per-e-mail one (each person has their own address) counts as it would in a real rush."""
-    return os.environ | production_over_http(
+    """What the app sees: production settings (DEBUG off) over plain HTTP on 127.0.0.1, with
+    Redis when it answers at --redis-url (unless --no-redis). The whole rush comes from one
+    address, so the per-address registration limit is off; the per-e-mail one (each person has
+    their own address) counts as it would in a real rush."""
+    env = os.environ | production_over_http(
         TILMELD_BENCH_STATIC_ROOT=str(static_root),
         DATABASE_URL=args.database_url,
         PYTHONUNBUFFERED="1",
         TILMELD_RATE_REGISTER_ADDRESS="",
     )
+    env.pop("REDIS_URL", None)
+    if not args.no_redis and redis_answers(args.redis_url):
+        env["REDIS_URL"] = args.redis_url
+    return env
+
+
+def redis_answers(url: str) -> bool:
+    """Flushes the bench's own Redis database; False when no server answers there."""
+    try:
+        import redis
+
+        client = redis.Redis.from_url(url, socket_connect_timeout=1)
+        client.flushdb()
+        return True
+    except Exception:  # no server or no client library
+        return False
+
+
+def cache_line(env: dict[str, str]) -> str:
+    if url := env.get("REDIS_URL"):
+        return f"  cache             Redis ({url}): pages, rate limits, sessions"
+    return "  cache             none shared: pages per process, rate limits in the database"
 
 
 # --- the server ---------------------------------------------------------------------------
@@ -213,7 +247,7 @@ def yardstick_line(rate: float, bare: tuple[float, int, dict] | None) -> str:
     )
 
 
-def report(args, results, wall, outcome, used, statements, backends, bare) -> bool:
+def report(args, results, wall, outcome, used, statements, backends, bare, env) -> bool:
     """Prints the numbers; True when nothing was oversold or lost and the counts agree."""
     acked = len(results.acknowledged)
     rate = acked / wall
@@ -228,6 +262,7 @@ def report(args, results, wall, outcome, used, statements, backends, bare) -> bo
         "",
         f"rush: N={args.requests} C={args.concurrency} K={args.capacity}, "
         f"gunicorn {args.workers} × {args.worker_class}{threads}",
+        cache_line(env),
         f"  registrations/s   {rate:8.1f}   ({acked} × 302 in {wall:.2f} s)",
         latency_line("POST", results.post_ms),
         latency_line("GET", results.get_ms),
@@ -299,7 +334,7 @@ def main(argv=None) -> int:
             print("gunicorn said (last lines):\n" + "\n".join(tail.splitlines()[-15:]))
         outcome = database.verify(results.acknowledged, capacity=args.capacity)
         bare = None if args.no_yardstick else yardstick(args, env, workdir)
-        ok = report(args, results, wall, outcome, used, statements, backends, bare)
+        ok = report(args, results, wall, outcome, used, statements, backends, bare, env)
         return 0 if ok else 1
     finally:
         stop(server)
