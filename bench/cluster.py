@@ -421,7 +421,7 @@ def kill_rush(args, web: nginx.Nginx, hosts: list[Host]):
 # --- the report -----------------------------------------------------------------------------
 
 
-def outcome_lines(args, outcome) -> list[str]:
+def outcome_lines(outcome) -> list[str]:
     seat_count = outcome["seat_count"]
     agrees = seat_count == (outcome["confirmed"], outcome["waiting"])
     lost = outcome["lost"]
@@ -474,7 +474,7 @@ def report(args, hosts, web, setup, first, change, third) -> bool:
         rush.latency_line("GET", results.get_ms),
         f"  HTTP errors       {errors_text(results.errors)}",
         served_line(counts, hosts),
-        *outcome_lines(args, outcome),
+        *outcome_lines(outcome),
         sep="\n",
     )
     on_b, via_nginx = change["host B"], change["nginx"]
@@ -486,7 +486,8 @@ def report(args, hosts, web, setup, first, change, third) -> bool:
         f"  host B's event page showed it {ms(on_b)} after that"
         f"   {'PASS' if propagated else 'FAIL'} (target ≤ {PROPAGATION_TARGET_S:.0f} s)",
         f"  through nginx     {ms(via_nginx)} after that"
-        + ("" if via_nginx is not None else f" (watched {args.watch_seconds:.0f} s)"),
+        + ("" if via_nginx is not None else f" within {args.watch_seconds:.0f} s")
+        + " (not judged: what nginx itself keeps of a page is its own setting)",
         sep="\n",
     )
     results, wall, started, kill, left, outcome, after = third
@@ -513,7 +514,7 @@ def report(args, hosts, web, setup, first, change, third) -> bool:
             if after
             else "  after the kill    nothing in nginx's access log",
         ]
-    lines += outcome_lines(args, outcome)
+    lines += outcome_lines(outcome)
     lines.append(
         f"  host B carried on: {'yes' if carried else 'NO'}"
         + (f" ({acked - kill['acknowledged']} registrations after the kill)" if kill else "")

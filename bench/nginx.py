@@ -201,6 +201,8 @@ def _log_upstreams(directives: list[Directive]) -> None:
 def _move_paths(directives: list[Directive], prefix: Path, static_root: Path) -> None:
     for d in directives:
         d.args = [_moved(arg, prefix, static_root) for arg in d.args]
+        if d.name == "include" and d.args and not d.args[0].startswith("/"):
+            d.args[0] = "/etc/nginx/" + d.args[0]  # as Debian's nginx reads it (proxy_params, …)
         if d.block:
             _move_paths(d.block, prefix, static_root)
 

@@ -172,6 +172,7 @@ server {
     location /media/ { alias /var/lib/tilmeld/media/; }
     location / {
         proxy_pass http://tilmeld;
+        include proxy_params;
         proxy_cache tilmeld;
         proxy_cache_valid 200 1s;
     }
@@ -192,6 +193,7 @@ def test_the_bench_nginx_config_is_the_production_site_over_http_in_a_folder(tmp
     assert "listen 127.0.0.1:9000;" in config
     assert "listen 80" not in config and "ssl" not in config and "return 301" not in config
     assert f"proxy_cache_path {prefix}/cache/tilmeld levels=1:2" in config
+    assert "include /etc/nginx/proxy_params;" in config
     assert "proxy_cache tilmeld;" in config and "proxy_cache_valid 200 1s;" in config
     assert f"access_log {prefix}/log/tilmeld.access.log tilmeld_bench;" in config
     assert f"alias {static}/;" in config and f"alias {prefix}/lib/media/;" in config
