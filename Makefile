@@ -8,7 +8,7 @@ PORT ?= 8000
 PYTEST_ARGS ?=
 
 
-.PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush bench-api bench-pages bench-invoices bench-staff clean
+.PHONY: run test test-fast lint fmt messages compile-messages install migrate demo worker bench bench-rush bench-api bench-pages bench-invoices bench-staff bench-cluster clean
 
 $(STAMP): pyproject.toml requirements.lock
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -74,6 +74,11 @@ bench-pages: install
 # endpoints' rate at 16 connections (bench/api.py).
 bench-api: install
 	$(BIN)/python -m bench.api --requests $(or $(N),2000) --concurrency $(or $(C),64) --capacity $(or $(K),500) $(API_ARGS)
+
+# Two app hosts behind nginx sharing PostgreSQL, Redis and a bucket: the rush, a staff change
+# seen on the other host, and the rush again with one host killed halfway (bench/cluster.py).
+bench-cluster: install
+	$(BIN)/python -m bench.cluster --requests $(or $(N),2000) --concurrency $(or $(C),64) --capacity $(or $(K),500) $(CLUSTER_ARGS)
 
 # N invoices issued and rendered (PDF, OIOUBL, Peppol), and a sample validated by the official rules.
 bench-invoices: install

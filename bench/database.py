@@ -106,23 +106,30 @@ def prepare(env: dict[str, str], *, capacity: int, prices: bool = False):
     django.setup()
     from django.core.management import call_command
     from django.db import connections
-    from django.urls import reverse
-    from django.utils import translation
 
     call_command("migrate", interactive=False, verbosity=0)
     call_command("collectstatic", interactive=False, verbosity=0)
     open_event(SLUG, "Rush: Bibliotekernes årsmøde", capacity=capacity)
     extra = add_prices(SLUG) if prices else {}
-    with translation.override("da"):
-        path = reverse("registrations:register", kwargs={"slug": SLUG})
+    path = register_path(SLUG)
     queries.probe_events()
     statements = queries.count()
     connections.close_all()
     return path, statements, extra
 
 
-def verify(acknowledged: list[str], *, capacity: int) -> dict:
-    """Reads the outcome from the database, not from the app's answers."""
+def register_path(slug: str) -> str:
+    """The event's registration form, in Danish."""
+    from django.urls import reverse
+    from django.utils import translation
+
+    with translation.override("da"):
+        return reverse("registrations:register", kwargs={"slug": slug})
+
+
+def verify(acknowledged: list[str], *, capacity: int, slug: str = SLUG) -> dict:
+    """Reads the outcome from the database, not from the app's answers. `duplicates`: e-mail
+    addresses stored more than once for the event."""
     from django.db import connections
     from django.db.models import Count
     from django.db.models.functions import Lower
@@ -130,7 +137,7 @@ def verify(acknowledged: list[str], *, capacity: int) -> dict:
     from tilmeld.events.models import Event
     from tilmeld.registrations.models import Booking, Participant, Payer, SeatCount
 
-    event = Event.objects.get(slug=SLUG)
+    event = Event.objects.get(slug=slug)
     participants = Participant.objects.filter(event=event)
     by_status = dict(participants.values_list("status").annotate(n=Count("id")).order_by())
     stored = set(participants.annotate(e=Lower("email")).values_list("e", flat=True))
@@ -150,5 +157,12 @@ def verify(acknowledged: list[str], *, capacity: int) -> dict:
     outcome["oversold"] = max(0, outcome["confirmed"] - capacity)
     outcome["priced"] = participants.filter(price__isnull=False).count()
     outcome["payers"] = Payer.objects.filter(booking__event=event).count()
+    outcome["duplicates"] = (
+        participants.annotate(e=Lower("email"))
+        .values("e")
+        .annotate(n=Count("id"))
+        .filter(n__gt=1)
+        .count()
+    )
     connections.close_all()
     return outcome

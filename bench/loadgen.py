@@ -197,11 +197,12 @@ async def virtual_user(
 
 
 async def rush(
-    host, port, path, *, total: int, concurrency: int, extra=None
+    host, port, path, *, total: int, concurrency: int, extra=None, results: Results | None = None
 ) -> tuple[Results, float]:
     """Runs `total` registrations with `concurrency` virtual users; returns results, wall time.
-    `extra`: more form fields for every registration (the price, options and payer)."""
-    results = Results()
+    `extra`: more form fields for every registration (the price, options and payer); `results`:
+    where to count, for a caller that watches the rush while it runs."""
+    results = Results() if results is None else results
     numbers = iter(range(total))  # shared: a user takes the next number when it is free
     started = time.perf_counter()
     users = [

@@ -33,8 +33,9 @@ def run(coroutine):
     return uvloop.run(coroutine)
 
 
-def rush_arguments(description: str) -> argparse.ArgumentParser:
-    """The rush's load, server and database options, shared with `make bench-api`."""
+def rush_arguments(description: str, *, yardstick: bool = True) -> argparse.ArgumentParser:
+    """The rush's load, server and database options, shared with `make bench-api`, `make
+    bench-pages` and `make bench-cluster` (which has no yardstick)."""
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("-n", "--requests", type=int, default=2000, help="registrations (N)")
     parser.add_argument("-c", "--concurrency", type=int, default=64, help="virtual users (C)")
@@ -60,9 +61,10 @@ def rush_arguments(description: str) -> argparse.ArgumentParser:
         action="store_true",
         help="without Redis: each process caches for itself, rate limits count in the database",
     )
-    parser.add_argument(
-        "--no-yardstick", action="store_true", help="skip the bare Django view measured after"
-    )
+    if yardstick:
+        parser.add_argument(
+            "--no-yardstick", action="store_true", help="skip the bare Django view measured after"
+        )
     return parser
 
 
