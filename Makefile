@@ -66,7 +66,8 @@ bench-rush: install
 	$(BIN)/python -m bench.rush --requests $(or $(N),2000) --concurrency $(or $(C),64) --capacity $(or $(K),500) $(RUSH_ARGS)
 
 # The public pages (event page, front page, news article, registration form) at 16 connections
-# next to a constant-response view on the same server; PAGES_ARGS=--during-rush adds a rush.
+# next to a constant-response view on the same server, directly and through nginx (deploy/);
+# PAGES_ARGS=--during-rush adds a rush.
 bench-pages: install
 	$(BIN)/python -m bench.pages --requests $(or $(N),2000) --concurrency $(or $(C),64) --capacity $(or $(K),500) $(PAGES_ARGS)
 
