@@ -25,13 +25,18 @@ class Bar:
     count: int
 
 
-def status_counts(event: Event) -> dict[str, int]:
-    rows = Participant.objects.filter(event=event).values_list("status").annotate(n=Count("id"))
-    counts = dict(rows)
-    counts["substitutions"] = ParticipantChange.objects.filter(
-        participant__event=event, action=ChangeAction.SUBSTITUTED
-    ).count()
-    return counts
+def cancellations(event: Event) -> dict[str, int]:
+    """Cancellations and substitutions: the counts the seat counter (selectors.availability)
+    does not keep. Only the cancelled are counted, from the index that starts with (event,
+    status), participant_list_order: not every participant of a big event."""
+    return {
+        "cancelled": Participant.objects.filter(
+            event=event, status=ParticipantStatus.CANCELLED
+        ).count(),
+        "substitutions": ParticipantChange.objects.filter(
+            participant__event=event, action=ChangeAction.SUBSTITUTED
+        ).count(),
+    }
 
 
 def registrations_per_day(event: Event) -> list[Bar]:
