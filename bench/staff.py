@@ -1,7 +1,7 @@
 """`make bench-staff`: the staff pages of one big event, on PostgreSQL, in-process through
 Django's test client logged in as a superuser, with the production settings (DEBUG off).
 
-    python -m bench.staff --participants 50000 [--runs 7] [--explain]
+    python -m bench.staff --participants 50000 [--runs 7] [--explain] [--keep-db | --reuse-db]
 
 Prints for the admin participant list (with and without a search), the event dashboard, the
 check-in search and the CSV export of every row: median and p95 time over several runs, the
