@@ -31,6 +31,15 @@ def recreate(url: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def exists(url: str) -> bool:
+    conn, name = admin_connection(url)
+    with conn:
+        return (
+            conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+            is not None
+        )
+
+
 def drop(url: str) -> None:
     """Drops the bench database, after closing this process's own connections to it (Django's,
     if it was set up)."""

@@ -1,7 +1,7 @@
 """`make bench-staff`: the staff pages of one big event, on PostgreSQL, in-process through
 Django's test client logged in as a superuser, with the production settings (DEBUG off).
 
-    python -m bench.staff --participants 50000 [--runs 7] [--explain]
+    python -m bench.staff --participants 50000 [--runs 7] [--explain] [--keep-db | --reuse-db]
 
 Prints for the admin participant list (with and without a search), the event dashboard, the
 check-in search and the CSV export of every row: median and p95 time over several runs, the
@@ -60,6 +60,12 @@ def parse_args(argv=None):
     )
     parser.add_argument("--explain", action="store_true", help="EXPLAIN ANALYZE the slow SQL")
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
+    parser.add_argument(
+        "--reuse-db",
+        action="store_true",
+        help="measure the database a run with --keep-db left (migrated again, not refilled);"
+        " create and fill it only if it is missing; implies --keep-db",
+    )
     return parser.parse_args(argv)
 
 
@@ -199,6 +205,25 @@ def make_event(size: int, slug: str = "landsmoede"):
     return event, questions
 
 
+def reused(size: int):
+    """The big event, its questions and the superuser of a database filled by an earlier run."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+
+    from tilmeld.events.models import Event
+    from tilmeld.registrations.models import Question
+
+    event = Event.objects.get(slug="landsmoede")
+    found = event.participants.count()
+    if found != size:
+        raise SystemExit(f"the kept database has {found} participants, not {size}: drop it")
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")  # new indexes a migration may have added: as autovacuum
+    print(f"{size} participants reused")
+    questions = list(Question.objects.filter(event=event).order_by("position"))
+    return event, questions, get_user_model().objects.get(username="bench")
+
+
 # --- measuring ----------------------------------------------------------------------------
 
 
@@ -310,21 +335,27 @@ def main(argv=None) -> int:
     created = False
     try:
         print(f"preparing {args.database_url.rsplit('/', 1)[-1]} …", flush=True)
-        database.recreate(args.database_url)
+        reuse = args.reuse_db and database.exists(args.database_url)
+        if not reuse:
+            database.recreate(args.database_url)
         created = True
         setup(args, workdir / "static")
         from django.contrib.auth import get_user_model
         from django.db import connection
         from django.test import Client
 
-        started = time.perf_counter()
-        make_event(40, "seminar")  # a second event: the admin's event filter has a choice
-        event, questions = make_event(args.participants)
-        print(
-            f"{args.participants} participants inserted in {time.perf_counter() - started:.1f} s"
-            f" (PostgreSQL {connection.cursor().connection.info.server_version // 10000})"
-        )
-        user = get_user_model().objects.create_superuser("bench", "bench@example.org", "x")
+        if reuse:
+            event, questions, user = reused(args.participants)
+        else:
+            started = time.perf_counter()
+            make_event(40, "seminar")  # a second event: the admin's event filter has a choice
+            event, questions = make_event(args.participants)
+            print(
+                f"{args.participants} participants inserted in"
+                f" {time.perf_counter() - started:.1f} s"
+            )
+            user = get_user_model().objects.create_superuser("bench", "bench@example.org", "x")
+        print(f"PostgreSQL {connection.cursor().connection.info.server_version // 10000}")
         client = Client(SERVER_NAME="127.0.0.1")
         client.force_login(user)
         print(
@@ -361,7 +392,7 @@ def main(argv=None) -> int:
         )
         return 0
     finally:
-        if created and not args.keep_db:
+        if created and not (args.keep_db or args.reuse_db):
             database.drop(args.database_url)
         shutil.rmtree(workdir, ignore_errors=True)
 

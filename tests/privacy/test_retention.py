@@ -34,7 +34,7 @@ ANONYMISED = local(2025, 3, 10, 16, 0)
 
 def numbers(event):
     return (
-        stats.status_counts(event),
+        stats.cancellations(event),
         checkin.arrivals(event),
         list(
             CheckIn.objects.filter(participant__event=event).values_list("checked_in_at", flat=True)

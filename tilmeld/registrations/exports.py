@@ -5,6 +5,7 @@ brings its answers and session choices in one query each."""
 
 import csv
 import io
+import json
 import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
@@ -14,9 +15,18 @@ from itertools import islice
 from operator import itemgetter
 
 from django.db import connection
-from django.db.models import BooleanField, Case, F, IntegerField, Value, When, Window
+from django.db.models import (
+    BooleanField,
+    Case,
+    F,
+    IntegerField,
+    TextField,
+    Value,
+    When,
+    Window,
+)
 from django.db.models.expressions import RawSQL
-from django.db.models.functions import RowNumber
+from django.db.models.functions import Cast, RowNumber
 from django.utils import formats, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext
@@ -197,10 +207,15 @@ def _chunk_data(ids: list[int], question_ids: list[int], with_sessions: bool) ->
     chunk = _Chunk()
     if question_ids:
         answers = _of_participants(Answer.objects.filter(question_id__in=question_ids), ids)
-        for participant_id, question_id, value in answers.values_list(
-            "participant_id", "question_id", "value"
-        ):
-            chunk.answers[participant_id, question_id] = value
+        # The answers as JSON text, each distinct one decoded once per chunk: most repeat
+        # ("Vegetar", yes, no), and decoding every one of them was a fifth of an export's time.
+        decoded = {}
+        for participant_id, question_id, raw in answers.annotate(
+            raw=Cast("value", TextField())
+        ).values_list("participant_id", "question_id", "raw"):
+            if raw not in decoded:
+                decoded[raw] = json.loads(raw)
+            chunk.answers[participant_id, question_id] = decoded[raw]
     if with_sessions:
         choices = _of_participants(SessionChoice.objects.all(), ids).order_by("id")
         for participant_id, session_id in choices.values_list("participant_id", "session_id"):

@@ -19,7 +19,7 @@ from tilmeld.staff.charts import bar_chart
 
 def event_dashboard(request, event_id):
     event = event_or_404(event_id)
-    counts = stats.status_counts(event)
+    counts = stats.cancellations(event)
     days = stats.registrations_per_day(event)
     arrived, _expected = checkin.arrivals(event)
     context = admin_context(

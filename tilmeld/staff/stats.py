@@ -25,13 +25,18 @@ class Bar:
     count: int
 
 
-def status_counts(event: Event) -> dict[str, int]:
-    rows = Participant.objects.filter(event=event).values_list("status").annotate(n=Count("id"))
-    counts = dict(rows)
-    counts["substitutions"] = ParticipantChange.objects.filter(
-        participant__event=event, action=ChangeAction.SUBSTITUTED
-    ).count()
-    return counts
+def cancellations(event: Event) -> dict[str, int]:
+    """Cancellations and substitutions: the counts the seat counter (selectors.availability)
+    does not keep. Only the cancelled are counted, from the index that starts with (event,
+    status), participant_list_order: not every participant of a big event."""
+    return {
+        "cancelled": Participant.objects.filter(
+            event=event, status=ParticipantStatus.CANCELLED
+        ).count(),
+        "substitutions": ParticipantChange.objects.filter(
+            participant__event=event, action=ChangeAction.SUBSTITUTED
+        ).count(),
+    }
 
 
 def registrations_per_day(event: Event) -> list[Bar]:
@@ -59,7 +64,7 @@ def top_organisations(event: Event, limit: int = 10) -> list[tuple[str, int]]:
         Participant.objects.filter(event=event, status=ParticipantStatus.CONFIRMED)
         .exclude(organisation="")
         .values_list("organisation")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # not Count("id"): read from participant_confirmed alone
         .order_by("-n", "organisation")[:limit]
     )
     return list(rows)
@@ -69,21 +74,28 @@ def answer_summaries(event: Event) -> list[tuple[Question, list[tuple[str, int]]
     """Per question: (question, [(answer, count)], how many answered), from the confirmed
     participants: what the kitchen and the hosts plan for, not the waiting list."""
     questions = list(Question.objects.filter(event=event))
+    if not questions:
+        return []
     # Counted by distinct answer in the database: a few rows per question, whatever the
     # number of participants; a list of several choices counts once for each choice in it.
     # Free text is counted, not told apart: one group per text question, not one per answer.
+    # The questions are known already, so no join to them; the confirmed participants' ids
+    # come from their index alone (participant_confirmed).
+    text_ids = [q.pk for q in questions if q.kind == QuestionKind.TEXT]
     value = Case(
-        When(question__kind=QuestionKind.TEXT, then=Value(None, output_field=JSONField())),
+        When(question_id__in=text_ids, then=Value(None, output_field=JSONField())),
         default=F("value"),
         output_field=JSONField(),
     )
     answers = (
         Answer.objects.filter(
-            question__event=event, participant__status=ParticipantStatus.CONFIRMED
+            question_id__in=[q.pk for q in questions],
+            participant__event=event,
+            participant__status=ParticipantStatus.CONFIRMED,
         )
         .annotate(counted=value)
         .values_list("question_id", "counted")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))
         .order_by()
     )
     counters: dict[int, Counter] = {q.pk: Counter() for q in questions}
