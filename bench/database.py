@@ -105,10 +105,28 @@ def add_prices(slug: str) -> dict[str, str]:
     }
 
 
-def prepare(env: dict[str, str], *, capacity: int, prices: bool = False):
+def subscribe_webhooks() -> None:
+    """A webhook subscription to every event type, as an integration would have: each
+    registration queues its deliveries in its own transaction. Nothing is sent during the bench
+    (no worker runs), so the address needs no receiver and is never checked."""
+    from tilmeld.webhooks.enums import EventType
+    from tilmeld.webhooks.models import Subscription
+
+    Subscription.objects.create(
+        url="https://crm.bench.example/tilmeld", events=list(EventType.values), description="bench"
+    )
+
+
+def deliveries_queued() -> int:
+    from tilmeld.webhooks.models import Delivery
+
+    return Delivery.objects.count()
+
+
+def prepare(env: dict[str, str], *, capacity: int, prices: bool = False, webhooks: bool = False):
     """Migrates, collects static files, creates the event (with prices, if asked), counts the
-    SQL of one registration on two side events; returns the rush form's path, those counts,
-    and the form fields the prices add."""
+    SQL of one registration on two side events (after subscribing webhooks, if asked); returns
+    the rush form's path, those counts, and the form fields the prices add."""
     os.environ.update(env)
     import django
 
@@ -120,6 +138,8 @@ def prepare(env: dict[str, str], *, capacity: int, prices: bool = False):
     call_command("collectstatic", interactive=False, verbosity=0)
     open_event(SLUG, "Rush: Bibliotekernes årsmøde", capacity=capacity)
     extra = add_prices(SLUG) if prices else {}
+    if webhooks:
+        subscribe_webhooks()
     path = register_path(SLUG)
     queries.probe_events()
     statements = queries.count()
@@ -173,5 +193,6 @@ def verify(acknowledged: list[str], *, capacity: int, slug: str = SLUG) -> dict:
         .filter(n__gt=1)
         .count()
     )
+    outcome["deliveries"] = deliveries_queued()
     connections.close_all()
     return outcome

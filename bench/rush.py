@@ -72,6 +72,12 @@ def parse_args(argv=None):
     parser = rush_arguments(__doc__.split("\n\n")[0])
     parser.add_argument("--keep-db", action="store_true", help="leave the database afterwards")
     parser.add_argument(
+        "--webhooks",
+        action="store_true",
+        help="a webhook subscription to every event type: each registration queues its"
+        " deliveries (sent later by the worker, which the bench does not run)",
+    )
+    parser.add_argument(
         "--prices",
         action="store_true",
         help="the event has prices and the dinner; everyone books a seat and the dinner for a"
@@ -287,6 +293,11 @@ def report(args, results, wall, outcome, used, statements, backends, bare, env) 
             if args.prices
             else []
         ),
+        *(
+            [f"  webhooks          {outcome['deliveries']} deliveries queued for the worker"]
+            if args.webhooks
+            else []
+        ),
         f"  oversold          {outcome['oversold']}",
         f"  lost              {len(lost)}" + (f"   e.g. {lost[:3]}" if lost else ""),
         f"  target ≥{TARGET_RATE}/s and POST p99 <{TARGET_P99_MS} ms: {'met' if met else 'MISSED'}",
@@ -308,7 +319,9 @@ def main(argv=None) -> int:
         print(f"preparing {args.database_url.rsplit('/', 1)[-1]} …", flush=True)
         database.recreate(args.database_url)
         created = True
-        path, statements, extra = database.prepare(env, capacity=args.capacity, prices=args.prices)
+        path, statements, extra = database.prepare(
+            env, capacity=args.capacity, prices=args.prices, webhooks=args.webhooks
+        )
         port = free_port()
         log = workdir / "gunicorn.log"
         server = start_gunicorn(args, env, port, log)

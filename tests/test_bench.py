@@ -36,12 +36,17 @@ def bench(*args: str, drop=("DJANGO_SETTINGS_MODULE",)) -> list[str]:
 def test_small_rush_reports_nothing_oversold_or_lost():
     bench_db = DATABASE_URL.rsplit("/", 1)[0] + f"/tilmeld_bench_smoke_{uuid.uuid4().hex[:8]}"
 
-    lines = bench("bench.rush", "-n", "60", "-c", "6", "-k", "20", "--database-url", bench_db)
+    lines = bench(
+        "bench.rush", "-n", "60", "-c", "6", "-k", "20", "--webhooks", "--database-url", bench_db
+    )
 
     assert "confirmed 20" in lines
     assert "waiting list 40 (distinct positions 40)" in lines
     assert "oversold 0" in lines
     assert "lost 0" in lines
+    # Each booking: registration.created, then .confirmed or .waitlisted (and the side events').
+    [queued] = [line for line in lines if line.startswith("webhooks ")]
+    assert int(queued.split()[1]) >= 120
     assert any(line.startswith("yardstick a bare Django view") for line in lines)
 
 
@@ -75,6 +80,9 @@ def test_pages_bench_reports_each_page_next_to_the_constant_view_and_the_targets
         assert "req/s" in row and "% of the constant view" in row and "errors" not in row
     assert any(line.startswith("event page ≥ 1000 req/s ") for line in lines)
     assert any(line.startswith("during a rush ≥ 70% of that") for line in lines)
+    if nginx.program():
+        assert any(line.startswith("through nginx (deploy/nginx/tilmeld.conf") for line in lines)
+        assert "targets (issue 15), through nginx:" in lines
 
 
 def test_a_few_invoices_are_issued_rendered_and_validated():
