@@ -267,3 +267,29 @@ def test_personal_pages_say_no_store(client, site):
     headers = {address: client.get(address)["Cache-Control"] for address in addresses}
 
     assert all("no-store" in value for value in headers.values()), headers
+
+
+@pytest.mark.parametrize(
+    ("now", "expires", "told"),
+    [
+        (100.3, 160.3, "@100"),  # kept through second 100: gone at 101.0, within 1 s
+        (100.9, 102.9, "@100"),  # seats left: at most 0.1 s here, the entry lasts till 102.9
+        (100.3, 101.2, "@100"),
+        (100.3, 100.8, "0"),  # the entry ends within this second: nginx does not keep it
+        (100.0, 101.0, "@100"),
+    ],
+)
+def test_nginx_never_keeps_a_page_past_the_entry_or_the_proxy_seconds(now, expires, told):
+    assert pagecache.proxy_expires(now, expires) == told
+
+
+def test_a_public_page_tells_nginx_how_long_in_whole_seconds(client, site):
+    event = EventFactory(registration_opens_at=None)
+
+    at = dt.datetime(2027, 3, 1, 9, 0, 0, 250_000, tzinfo=dt.UTC)
+    with time_machine.travel(at, tick=False):
+        response = client.get(event_page(event))
+
+    # Kept by nginx through 9:00:00 and gone at 9:00:01, though browsers may keep it 30 s.
+    assert response["X-Accel-Expires"] == f"@{int(at.timestamp())}"
+    assert "max-age=30" in response["Cache-Control"]

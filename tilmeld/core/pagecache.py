@@ -228,10 +228,21 @@ def _public(response: HttpResponse, expires: float) -> HttpResponse:
     """Browsers may keep it a short while, never past the cache entry; a shared cache in front
     (nginx's in deploy/, a CDN) for TILMELD_PROXY_CACHE_SECONDS at most, so that a change shows
     through it within those seconds, as it does here at once."""
-    age = max(0, min(max_age(), int(expires - time.time())))
+    now = time.time()
+    age = max(0, min(max_age(), int(expires - now)))
     patch_cache_control(response, public=True, max_age=age, s_maxage=min(shared_max_age(), age))
     patch_vary_headers(response, ("Cookie",))
+    response["X-Accel-Expires"] = proxy_expires(now, expires)
     return response
+
+
+def proxy_expires(now: float, expires: float) -> str:
+    """nginx's own header, which it reads before Cache-Control and never passes on. nginx counts
+    whole seconds and keeps an entry through the last second it names (s-maxage=1 may last
+    almost 2 s), so it is told the last whole second that ends before the cache entry does and
+    before TILMELD_PROXY_CACHE_SECONDS have passed; "0" (do not keep) when there is none."""
+    last = int(min(expires, now + shared_max_age())) - 1
+    return f"@{last}" if last >= int(now) else "0"
 
 
 def private(response: HttpResponse) -> HttpResponse:
