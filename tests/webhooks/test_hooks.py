@@ -11,18 +11,25 @@ from django.utils import timezone
 from tests.events.test_admin import post_add_form
 from tests.factories import (
     EventFactory,
+    OptionFactory,
+    PriceFactory,
     SessionFactory,
     SpeakerFactory,
     StaffFactory,
+    public_payer,
     register_people,
 )
 from tests.invoicing.test_documents import invoice, seat
+from tests.registrations.test_sessions import workshop
 from tilmeld.api import schemas
+from tilmeld.api.serialize import booking_data, participant_rows
+from tilmeld.api.serialize import participant_data as api_participant
 from tilmeld.api.tokens import create_token
 from tilmeld.invoicing.payments import record_payment
 from tilmeld.invoicing.services import issue
 from tilmeld.registrations.exceptions import AlreadyRegistered
-from tilmeld.registrations.services.booking import Person, add_participants
+from tilmeld.registrations.models import Booking, Participant
+from tilmeld.registrations.services.booking import Booker, Person, add_participants, register
 from tilmeld.registrations.services.changes import cancel_registration, substitute_participant
 from tilmeld.registrations.services.checkin import check_in
 from tilmeld.registrations.services.offers import accept_offer
@@ -256,3 +263,62 @@ def test_a_speaker_saved_in_the_admin_changes_the_events_showing_them(subscribe,
     _admin_resave(client, speaker, name="Anne Oplægsholder")
 
     assert [(kind, data["slug"]) for kind, data in sent()] == [("event.changed", "kommende")]
+
+
+def test_a_registration_sends_what_the_api_reads_back_though_it_reads_nothing(subscribe):
+    """The registration hands the payloads what it wrote (places in line, options, sessions, the
+    payer), so they are built without reading its rows back: they must be exactly those rows."""
+    subscribe(*EventType.values)
+    event = EventFactory(capacity=1)
+    price = PriceFactory(event=event)
+    dinner = OptionFactory(event=event, name_da="Festmiddag", position=2)
+    bus = OptionFactory(event=event, name_da="Bus", amount=100, position=1)
+    a, b = (workshop(event, f"Workshop {x}", capacity=9, room=x) for x in "AB")
+    for name, chosen in (("Anne", b), ("Cai", a)):  # Anne has the last seat, Cai is in line
+        register(event, booker=Booker(name, f"{name}@example.org"), language="da",
+                 payer=public_payer(), people=[Person(name, f"{name}@example.org",
+                 price_id=price.pk, sessions=[chosen.pk])])  # fmt: skip
+    Delivery.objects.all().delete()
+    people = [
+        Person(name, f"{name.lower()}@example.org", price_id=price.pk, sessions=[chosen.pk],
+               options=[dinner.pk, bus.pk])
+        for name, chosen in (("Dan", a), ("Eva", b), ("Finn", a))
+    ]  # fmt: skip
+
+    booking = register(
+        event, booker=Booker("Dan", "dan@example.org"), people=people, language="da",
+        payer=public_payer(),
+    )  # fmt: skip
+
+    stored = participant_rows(Participant.objects.filter(booking=booking).order_by("pk"))
+    read_back = {p.pk: api_participant(p) for p in stored}
+    sent_now = sent()
+    people_sent = sorted(
+        (data["id"], data["status"], data["waiting_position"])
+        for event_type, data in sent_now
+        if event_type != "registration.created"
+    )
+    # Cai is first in line; Dan, Eva and Finn follow in the order they were given.
+    assert [(status, place) for _id, status, place in people_sent] == [
+        ("waiting", 2),
+        ("waiting", 3),
+        ("waiting", 4),
+    ]
+    for event_type, data in sent_now:
+        if event_type == "registration.created":
+            assert data == booking_data(Booking.objects.get(pk=booking.pk))
+        else:
+            assert data == read_back[data["id"]]
+    assert read_back[stored[0].pk]["options"][0]["name"] == "Bus"  # the options' order
+
+
+def test_a_booking_without_a_payer_is_sent_as_the_api_reads_it(subscribe):
+    subscribe(EventType.REGISTRATION_CREATED, EventType.REGISTRATION_CONFIRMED)
+
+    [anne] = register_people(EventFactory(), "Anne")
+
+    by_type = dict(sent())
+    created, confirmed = by_type["registration.created"], by_type["registration.confirmed"]
+    assert created == booking_data(Booking.objects.get(pk=anne.booking_id))
+    assert created["payer"] is None
+    assert confirmed == api_participant(participant_rows().get(pk=anne.pk))

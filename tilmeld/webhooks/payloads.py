@@ -16,8 +16,9 @@ __all__ = ["booking_data", "day", "event_data", "invoice_data", "participant_dat
 _encoder = NinjaJSONEncoder()  # as the API writes its answers
 
 
-def participant_data(participant) -> dict:
-    return serialize.participant_data(participant)
+def participant_data(participant, **known) -> dict:
+    """`known`: what the caller knows of it already (serialize.participant_data's arguments)."""
+    return serialize.participant_data(participant, **known)
 
 
 def booking_data(booking, participants=None) -> dict:

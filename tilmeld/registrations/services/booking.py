@@ -20,7 +20,7 @@ from tilmeld.pricing import rules as pricing
 from tilmeld.registrations import signals
 from tilmeld.registrations.enums import ACTIVE_STATUSES, ParticipantStatus
 from tilmeld.registrations.exceptions import AlreadyRegistered, RegistrationError
-from tilmeld.registrations.models import Answer, Booking, Participant
+from tilmeld.registrations.models import Answer, Booking, Participant, ParticipantOption
 from tilmeld.registrations.payers import PayerData
 from tilmeld.registrations.services import history, mails, prices, seats, sessions
 
@@ -307,7 +307,8 @@ def register(
             )
             sessions.take(participants, [p.sessions for p in people])
             _mail(participants, keys[OutboxMessage])
-            signals.announce_registered(booking, participants)
+            written = _written(booking, participants, people, priced, counts)
+            signals.announce_registered(booking, participants, written=written)
             if summary:
                 mails.to_booker(booking, "booking_summary", pk=keys[OutboxMessage][-1])
     except RegistrationError:
@@ -334,6 +335,32 @@ def register(
         ) from error
     booking.registered = participants
     return booking
+
+
+def _written(booking, participants, people, priced, counts) -> dict[int, dict]:
+    """What this registration wrote beside its participants, as a reader of the rows would
+    find it once they are written (signals.registered): per participant its place in line (the
+    newcomers join the end of it: `counts` holds the line with them), its options in the
+    options' order, its sessions by id, and no check-in. The booking learns its payer, or that
+    it has none."""
+    if priced.payer is None:
+        Booking._meta.get_field("payer").set_cached_value(booking, None)
+    waiting = [p for p in participants if p.status == ParticipantStatus.WAITING]
+    ahead = counts.waiting - len(waiting)
+    places = {p.pk: ahead + number for number, p in enumerate(waiting, start=1)}
+    chosen = [*priced.options, *[[]] * (len(participants) - len(priced.options))]
+    return {
+        participant.pk: {
+            "waiting_place": places.get(participant.pk),
+            "chosen_options": sorted(
+                (ParticipantOption(participant=participant, option=o, amount=a) for o, a in pick),
+                key=lambda c: (c.option.position, c.option_id),
+            ),
+            "sessions": sorted(person.sessions),
+            "checked_in_at": None,
+        }
+        for participant, person, pick in zip(participants, people, chosen, strict=True)
+    }
 
 
 def _submitted(event: Event, form_token) -> Booking | None:
