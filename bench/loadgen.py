@@ -9,6 +9,7 @@ import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from urllib.parse import urlencode
 
 INPUT = re.compile(rb"<input\b[^>]*>", re.IGNORECASE)
@@ -119,6 +120,70 @@ def hidden_fields(page: bytes) -> dict[str, str]:
             value = html.unescape(attrs.get(b"value", b"").decode())
             fields[attrs[b"name"].decode()] = value
     return fields
+
+
+class FormValues(HTMLParser):
+    """What a browser sends for the <form id=…>: inputs as filled in, ticked boxes, chosen
+    options, textareas; no buttons, no files, not the inlines' `__prefix__` templates."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id, self.inside = form_id, False
+        self.values: dict[str, list[str]] = {}
+        self._select: list | None = None  # name, multiple, first option
+        self._textarea: str | None = None
+
+    def _keep(self, name) -> bool:
+        return self.inside and bool(name) and "__prefix__" not in name
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        name = attrs.get("name")
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        elif tag == "input" and self._keep(name):
+            kind = attrs.get("type", "text")
+            ticks = kind in {"checkbox", "radio"}
+            if kind in {"submit", "button", "reset", "image", "file"} or (
+                ticks and "checked" not in attrs
+            ):
+                return
+            self.values.setdefault(name, []).append(attrs.get("value") or ("on" if ticks else ""))
+        elif tag == "select" and self._keep(name):
+            self._select, self.values[name] = [name, "multiple" in attrs, None], []
+        elif tag == "option" and self._select:
+            if self._select[2] is None:
+                self._select[2] = attrs.get("value", "")
+            if "selected" in attrs:
+                self.values[self._select[0]].append(attrs.get("value", ""))
+        elif tag == "textarea" and self._keep(name):
+            self._textarea, self.values[name] = name, [""]
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.values[self._textarea][0] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select" and self._select:
+            name, multiple, first = self._select
+            if not self.values[name] and not multiple and first is not None:
+                self.values[name] = [first]
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            value = self.values[self._textarea][0]
+            self.values[self._textarea][0] = value.removeprefix("\n")  # as a browser does
+            self._textarea = None
+
+
+def form_values(page: bytes | str, form_id: str) -> dict[str, list[str]]:
+    """What a browser sends for the <form id=`form_id`> of `page` (see FormValues)."""
+    parser = FormValues(form_id)
+    parser.feed(page.decode() if isinstance(page, bytes) else page)
+    if not parser.values:
+        raise ValueError(f"no <form id={form_id}> in the page")
+    return parser.values
 
 
 def set_cookies(jar: dict, response: Response) -> None:

@@ -195,7 +195,7 @@ def report(args, tables, under_rush, shared) -> int:
         constant = measured["constant view"][0]
         print(
             "gunicorn directly:" if where == "gunicorn" else
-            "through nginx (deploy/nginx/tilmeld.conf: public pages kept 1 s, s-maxage):",
+            "through nginx (deploy/nginx/tilmeld.conf: public pages kept ≤ 1 s):",
             *(line(name, m, constant) for name, m in measured.items()),
             sep="\n",
         )  # fmt: skip
@@ -214,10 +214,16 @@ def report(args, tables, under_rush, shared) -> int:
         print(line("event page, rush", read, constant))
         print(f"  {'the rush meanwhile':<22} {registrations:8.0f} registrations/s")
         share = read[0] / rate if rate else 0
-        checks.append(
-            (f"during a rush ≥ {TARGET_RUSH_SHARE:.0%} of that ({share:.0%})",
-             share >= TARGET_RUSH_SHARE)
-        )  # fmt: skip
+        # The issue's "≥ 70 % of that": of the event page's own rate alone, and of its 1,000
+        # req/s target. Through nginx the page's own rate is bound by the load generator's
+        # core, which the rush's gunicorn and PostgreSQL share during the rush.
+        checks += [
+            (f"during a rush ≥ {TARGET_RUSH_SHARE:.0%} of its rate alone ({share:.0%})",
+             share >= TARGET_RUSH_SHARE),
+            (f"during a rush ≥ {TARGET_RUSH_SHARE:.0%} of {TARGET_RATE} req/s"
+             f" ({read[0] / TARGET_RATE:.0%})",
+             read[0] >= TARGET_RUSH_SHARE * TARGET_RATE),
+        ]  # fmt: skip
     where = "through nginx" if "nginx" in tables else "gunicorn directly"
     print(f"targets (issue 15), {where}:")
     for name, ok in checks:

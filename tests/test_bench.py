@@ -79,7 +79,8 @@ def test_pages_bench_reports_each_page_next_to_the_constant_view_and_the_targets
         row = next(line for line in lines if line.startswith(name + " "))
         assert "req/s" in row and "% of the constant view" in row and "errors" not in row
     assert any(line.startswith("event page ≥ 1000 req/s ") for line in lines)
-    assert any(line.startswith("during a rush ≥ 70% of that") for line in lines)
+    assert any(line.startswith("during a rush ≥ 70% of its rate alone") for line in lines)
+    assert any(line.startswith("during a rush ≥ 70% of 1000 req/s") for line in lines)
     if nginx.program():
         assert any(line.startswith("through nginx (deploy/nginx/tilmeld.conf") for line in lines)
         assert "targets (issue 15), through nginx:" in lines

@@ -2,11 +2,11 @@
 and a refused programme saves nothing, neither the sessions nor the event's own fields."""
 
 import re
-from html.parser import HTMLParser
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from bench.loadgen import form_values
 from tests.core.pages import content, local, squeeze, url
 from tests.factories import EventFactory, SessionFactory, SpeakerFactory, StaffFactory
 from tilmeld.core.uploads import MAX_PDF_BYTES
@@ -43,70 +43,8 @@ def conference(**fields):
     )
 
 
-class _FormValues(HTMLParser):
-    """What a browser sends for one <form>: filled-in inputs, ticked boxes, chosen options,
-    textareas. No submit button, no files, and not the inlines' hidden `__prefix__` templates."""
-
-    def __init__(self, form_id):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.inside = False
-        self.values: dict[str, list[str]] = {}
-        self._select = None  # (name, multiple, first option)
-        self._textarea = None
-
-    def _keep(self, name):
-        return self.inside and name and "__prefix__" not in name
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        name = attrs.get("name")
-        if tag == "form":
-            self.inside = attrs.get("id") == self.form_id
-        elif tag == "input" and self._keep(name):
-            kind = attrs.get("type", "text")
-            if kind in {"submit", "button", "reset", "image", "file"}:
-                return
-            ticks = kind in {"checkbox", "radio"}
-            if ticks and "checked" not in attrs:
-                return
-            value = attrs.get("value") or ("on" if ticks else "")
-            self.values.setdefault(name, []).append(value)
-        elif tag == "select" and self._keep(name):
-            self._select = [name, "multiple" in attrs, None]
-            self.values[name] = []
-        elif tag == "option" and self._select:
-            if self._select[2] is None:
-                self._select[2] = attrs.get("value", "")
-            if "selected" in attrs:
-                self.values[self._select[0]].append(attrs.get("value", ""))
-        elif tag == "textarea" and self._keep(name):
-            self._textarea = name
-            self.values[name] = [""]
-
-    def handle_data(self, data):
-        if self._textarea:
-            self.values[self._textarea][0] += data
-
-    def handle_endtag(self, tag):
-        if tag == "form":
-            self.inside = False
-        elif tag == "select" and self._select:
-            name, multiple, first = self._select
-            if not self.values[name] and not multiple and first is not None:
-                self.values[name] = [first]
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            # Browsers drop the line break that Django writes right after <textarea>.
-            self.values[self._textarea][0] = self.values[self._textarea][0].removeprefix("\n")
-            self._textarea = None
-
-
 def rendered_form(page: str, form_id: str = "event_form") -> dict[str, list[str]]:
-    parser = _FormValues(form_id)
-    parser.feed(page)
-    assert parser.values, f"no <form id={form_id}> in the page"
-    return parser.values
+    return form_values(page, form_id)
 
 
 def change_url(event):
