@@ -20,10 +20,10 @@ def changed(booking_id: int, event, *, priced: bool | None = None) -> None:
 # hot path the rows are not written yet when it is sent (core.rows.batch): a receiver may write
 # rows of its own there, but must not read these back. Arguments:
 # - `registered`: `booking` and its new `participants` (each confirmed or on the waiting list);
-#   on the hot path also `written`, what was written with them, so that a receiver need not
-#   read it back ({participant id: {"waiting_place", "chosen_options", "sessions",
-#   "checked_in_at"}}, the arguments of api.serialize.participant_data; the booking's payer
-#   is cached on it);
+#   on the hot path also `written`, a function that tells what was written with them, so that
+#   a receiver need not read it back ({participant id: {"waiting_place", "chosen_options",
+#   "sessions", "checked_in_at"}}, the arguments of api.serialize.participant_data; it caches
+#   the booking's payer on it), called only by a receiver that needs it;
 # - `status_changed`: `participant` with its new status (confirmed, offered, cancelled or
 #   substituted), and for a substitution the `substitute` who took over;
 # - `checked_in`: `participant` and its `check_in`.

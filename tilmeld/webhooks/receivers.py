@@ -28,7 +28,7 @@ def registered(sender, *, booking, participants, written=None, **kwargs) -> None
     if written is None:
         rows.once_written(partial(_registered, booking, participants))
     else:
-        _registered(booking, participants, written)
+        _registered(booking, participants, written())
 
 
 def _registered(booking, participants, written=None) -> None:

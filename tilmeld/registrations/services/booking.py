@@ -4,6 +4,7 @@ import logging
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import IntegrityError
 from django.db.models.functions import Lower
@@ -307,7 +308,7 @@ def register(
             )
             sessions.take(participants, [p.sessions for p in people])
             _mail(participants, keys[OutboxMessage])
-            written = _written(booking, participants, people, priced, counts)
+            written = partial(_written, booking, participants, people, priced, counts)
             signals.announce_registered(booking, participants, written=written)
             if summary:
                 mails.to_booker(booking, "booking_summary", pk=keys[OutboxMessage][-1])
