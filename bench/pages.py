@@ -79,18 +79,21 @@ def make_content() -> dict[str, str]:
     return paths
 
 
+def reads(port, path, args):
+    """The load of one page: --connections users fetching it for --seconds (api.reads)."""
+    return api.reads(
+        "127.0.0.1",
+        port,
+        path,
+        headers={"Accept-Language": "da"},
+        seconds=args.seconds,
+        connections=args.connections,
+    )
+
+
 def measure(port, path, args):
     rush.run(loadgen.warm_up("127.0.0.1", port, path, requests=40, concurrency=8))
-    return rush.run(
-        api.reads(
-            "127.0.0.1",
-            port,
-            path,
-            headers={"Accept-Language": "da"},
-            seconds=args.seconds,
-            connections=args.connections,
-        )
-    )
+    return rush.run(reads(port, path, args))
 
 
 def measure_all(port, paths, args) -> dict:
@@ -109,14 +112,7 @@ def during_rush(port, page, form, args):
             loadgen.rush("127.0.0.1", port, form, total=args.requests, concurrency=args.concurrency)
         )
         await asyncio.sleep(1)  # the rush under way
-        read = await api.reads(
-            "127.0.0.1",
-            port,
-            page,
-            headers={"Accept-Language": "da"},
-            seconds=args.seconds,
-            connections=args.connections,
-        )
+        read = await reads(port, page, args)
         results, wall = await rushing
         return read, len(results.acknowledged) / wall
 
