@@ -10,7 +10,6 @@ event's participant list (200 a page) from 16 connections for about 10 s each.
 
 import asyncio
 import json
-import shutil
 import signal
 import sys
 import tempfile
@@ -129,9 +128,7 @@ def main(argv=None) -> int:
     server = None
     created = False
     try:
-        print(f"preparing {args.database_url.rsplit('/', 1)[-1]} …", flush=True)
-        database.recreate(args.database_url)
-        created = True
+        created = database.fresh(args.database_url)
         database.prepare(env, capacity=args.capacity)
         token = make_token()
         headers = {
@@ -183,18 +180,14 @@ def main(argv=None) -> int:
                 )
             )
         rush.stop(server)
-        if tail := log.read_text().strip():
-            print("gunicorn said (last lines):\n" + "\n".join(tail.splitlines()[-15:]))
+        rush.say_log_tail(log)
         outcome = database.verify(results.acknowledged, capacity=args.capacity)
         bare = None if args.no_yardstick else rush.yardstick(args, env, workdir)
         ok = report(args, results, wall, outcome, used, backends, read_rates, env)
         print(yardstick_line(len(results.acknowledged) / wall, bare))
         return 0 if ok else 1
     finally:
-        rush.stop(server)
-        if created:
-            database.drop(args.database_url)
-        shutil.rmtree(workdir, ignore_errors=True)
+        rush.clean_up(server, workdir, args.database_url, drop=created)
 
 
 def yardstick_line(rate: float, bare) -> str:

@@ -31,6 +31,32 @@ def recreate(url: str) -> None:
         conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
+def fresh(url: str) -> bool:
+    """Creates the bench database anew, saying so; True, for the caller's `created`."""
+    print(f"preparing {url.rsplit('/', 1)[-1]} …", flush=True)
+    recreate(url)
+    return True
+
+
+def two_workshops(event, *, capacity: int, starts):
+    """Workshop A and B in parallel for an hour from `starts`: a choice every participant makes."""
+    import datetime as dt
+
+    from tilmeld.events.models import Session
+
+    return [
+        Session.objects.create(
+            event=event,
+            title_da=f"Workshop {letter}",
+            kind="workshop",
+            capacity=capacity,
+            starts_at=starts,
+            ends_at=starts + dt.timedelta(hours=1),
+        )
+        for letter in "AB"
+    ]
+
+
 def exists(url: str) -> bool:
     conn, name = admin_connection(url)
     with conn:

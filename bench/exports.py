@@ -15,6 +15,8 @@ import sys
 import time
 import tracemalloc
 
+from bench import database
+
 QUESTIONS = 2
 WAITING_SHARE = 10  # every tenth participant is on the waiting list
 
@@ -50,13 +52,11 @@ def setup_django(database_url: str):
 def make_event(size: int):
     """An event with `size` participants in bookings of ten, two answers each and one choice of
     two parallel sessions."""
-    import datetime as dt
 
     from django.db import connection
     from django.utils import timezone
 
     from tests.factories import EventFactory
-    from tilmeld.events.models import Session
     from tilmeld.registrations.models import (
         Answer,
         Booking,
@@ -73,17 +73,7 @@ def make_event(size: int):
         ),
     ][:QUESTIONS]
     starts = event.starts_at.replace(hour=10, minute=0)
-    sessions = [
-        Session.objects.create(
-            event=event,
-            title_da=f"Workshop {letter}",
-            kind="workshop",
-            capacity=size,
-            starts_at=starts,
-            ends_at=starts + dt.timedelta(hours=1),
-        )
-        for letter in "AB"
-    ]
+    sessions = database.two_workshops(event, capacity=size, starts=starts)
     batch = 2000
     for start in range(0, size, batch):
         count = min(batch, size - start)

@@ -13,7 +13,6 @@ again while `make bench-rush`'s registrations run against another event.
 
 import asyncio
 import datetime as dt
-import shutil
 import signal
 import sys
 import tempfile
@@ -143,9 +142,7 @@ def main(argv=None) -> int:
     server = None
     created = False
     try:
-        print(f"preparing {args.database_url.rsplit('/', 1)[-1]} …", flush=True)
-        database.recreate(args.database_url)
-        created = True
+        created = database.fresh(args.database_url)
         form_path, _statements, _extra = database.prepare(env, capacity=args.capacity)
         paths = make_content()
         port, web_port = rush.free_port(), rush.free_port()
@@ -169,14 +166,10 @@ def main(argv=None) -> int:
         elif args.during_rush:
             under_rush = during_rush(port, paths["event page"], form_path, args)
         rush.stop(server)
-        if tail := log.read_text().strip():
-            print("gunicorn said (last lines):\n" + "\n".join(tail.splitlines()[-15:]))
+        rush.say_log_tail(log)
         return report(args, tables, under_rush, shared)
     finally:
-        rush.stop(server)
-        if created:
-            database.drop(args.database_url)
-        shutil.rmtree(workdir, ignore_errors=True)
+        rush.clean_up(server, workdir, args.database_url, drop=created)
 
 
 def report(args, tables, under_rush, shared) -> int:

@@ -177,6 +177,20 @@ def stop(server: subprocess.Popen | None) -> None:
         server.wait()
 
 
+def say_log_tail(log: Path) -> None:
+    if tail := log.read_text().strip():
+        print("gunicorn said (last lines):\n" + "\n".join(tail.splitlines()[-15:]))
+
+
+def clean_up(server, workdir: Path, database_url: str, *, drop: bool) -> None:
+    """What every bench leaves behind: its gunicorn stopped, its database dropped (if `drop`),
+    its temporary folder removed."""
+    stop(server)
+    if drop:
+        database.drop(database_url)
+    shutil.rmtree(workdir, ignore_errors=True)
+
+
 # --- the report ---------------------------------------------------------------------------
 
 
@@ -316,9 +330,7 @@ def main(argv=None) -> int:
     server = None
     created = False
     try:
-        print(f"preparing {args.database_url.rsplit('/', 1)[-1]} …", flush=True)
-        database.recreate(args.database_url)
-        created = True
+        created = database.fresh(args.database_url)
         path, statements, extra = database.prepare(
             env, capacity=args.capacity, prices=args.prices, webhooks=args.webhooks
         )
@@ -345,17 +357,13 @@ def main(argv=None) -> int:
         backends = sampling.stop()
         used = cpu.usage(before, after, database=sampling.cpu_seconds)
         stop(server)
-        if tail := log.read_text().strip():
-            print("gunicorn said (last lines):\n" + "\n".join(tail.splitlines()[-15:]))
+        say_log_tail(log)
         outcome = database.verify(results.acknowledged, capacity=args.capacity)
         bare = None if args.no_yardstick else yardstick(args, env, workdir)
         ok = report(args, results, wall, outcome, used, statements, backends, bare, env)
         return 0 if ok else 1
     finally:
-        stop(server)
-        if created and not args.keep_db:
-            database.drop(args.database_url)
-        shutil.rmtree(workdir, ignore_errors=True)
+        clean_up(server, workdir, args.database_url, drop=created and not args.keep_db)
 
 
 if __name__ == "__main__":

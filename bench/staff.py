@@ -96,7 +96,7 @@ def make_event(size: int, slug: str = "landsmoede"):
     from django.db import connection
     from django.utils import timezone
 
-    from tilmeld.events.models import Event, Session
+    from tilmeld.events.models import Event
     from tilmeld.registrations.models import (
         Answer,
         Booking,
@@ -127,17 +127,7 @@ def make_event(size: int, slug: str = "landsmoede"):
         for n, (text, kind, choices) in enumerate(QUESTIONS)
     ]
     starts = event.starts_at.replace(minute=0, second=0, microsecond=0)
-    sessions = [
-        Session.objects.create(
-            event=event,
-            title_da=f"Workshop {letter}",
-            kind="workshop",
-            capacity=size,
-            starts_at=starts,
-            ends_at=starts + dt.timedelta(hours=1),
-        )
-        for letter in "AB"
-    ]
+    sessions = database.two_workshops(event, capacity=size, starts=starts)
     diets = ["Vegetar"], ["Vegansk"], ["Glutenfri", "Laktosefri"], []
 
     def status(n: int) -> str:
